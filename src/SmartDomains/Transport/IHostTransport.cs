@@ -1,0 +1,19 @@
+using SmartDomains.Remote;
+
+namespace SmartDomains.Transport;
+
+/// <summary>A way to run commands on a dom0: SSH, or the machine itself.</summary>
+public interface IHostTransport : IDisposable
+{
+    /// <summary>The host name used in results and errors.</summary>
+    string HostName { get; }
+
+    /// <summary>True while the transport believes it can run a command without reconnecting.</summary>
+    bool IsConnected { get; }
+
+    /// <summary>Opens (or reopens) the connection. Throws <see cref="XenHostException"/> on failure.</summary>
+    void Connect(CancellationToken cancellationToken);
+
+    /// <summary>Runs one command line and returns its result, whatever its exit code.</summary>
+    Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
+}

@@ -1,0 +1,38 @@
+namespace SmartDomains;
+
+/// <summary>A failure with a stable error id, so the cmdlets can turn it into an ErrorRecord.</summary>
+public class XenHostException : Exception
+{
+    public string ErrorId { get; }
+    public XenErrorCategory Category { get; }
+    public string? Host { get; }
+    public string? RecommendedAction { get; init; }
+
+    public XenHostException(string errorId, XenErrorCategory category, string? host, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Category = category;
+        Host = host;
+    }
+}
+
+/// <summary>Mirrors the PowerShell error categories the module uses, without a PowerShell reference.</summary>
+public enum XenErrorCategory
+{
+    ConnectionError, AuthenticationError, SecurityError, InvalidArgument, InvalidData, InvalidOperation,
+    ObjectNotFound, ResourceUnavailable, OperationTimeout, NotSpecified, OperationStopped, ResourceExists
+}
+
+/// <summary>The stable error ids. Scripts match on these, so never rename one.</summary>
+public static class XenErrorIds
+{
+    public const string HostUnreachable = "XenHostUnreachable";
+    public const string AuthenticationFailed = "XenAuthenticationFailed";
+    public const string HostKeyUnknown = "XenHostKeyUnknown";
+    public const string HostKeyMismatch = "XenHostKeyMismatch";
+    public const string XlCommandFailed = "XlCommandFailed";
+    public const string XlOutputUnparsable = "XlOutputUnparsable";
+    public const string HostNotConnected = "XenHostNotConnected";
+    public const string DomainNotFound = "XenDomainNotFound";
+}
