@@ -1,0 +1,86 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates SmartDomains.
+.DESCRIPTION
+    Build: publishes the module folder out/SmartDomains/<version>/ (psd1, dlls, format views, MAML help, the xl emulator).
+    Test:  builds, then runs the xunit suite and the Pester suite, and prints "N passed, N failed, N skipped" last.
+    Demo:  builds, then runs the demo on emulated hosts.
+    Bench: builds, then runs the benchmarks under bench/.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Run only the Pester files whose names match (e.g. Connect); xunit is skipped when set.
+    [string] $PesterFilter
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$version = (Import-PowerShellDataFile "$root/module/SmartDomains.psd1").ModuleVersion
+$moduleDir = Join-Path $root "out/SmartDomains/$version"
+
+function Invoke-Native([string] $File, [string[]] $Arguments) {
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$File $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
+    Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Commands", '-c', $Configuration, '-o', $moduleDir, '--nologo', '-v', 'q')
+    Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', "$moduleDir/emulator", '--nologo', '-v', 'q')
+    if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl") }
+    Copy-Item "$root/module/*" $moduleDir -Recurse -Force
+    & "$root/tests/Tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
+    Write-Host "Built $moduleDir"
+}
+
+function Invoke-XunitSuite {
+    $results = Join-Path $root 'out/test-results'
+    Remove-Item -Recurse -Force $results -ErrorAction Ignore
+    & dotnet test "$root/tests/SmartDomains.Tests" -c $Configuration --nologo -v q --logger "trx;LogFileName=xunit.trx" --results-directory $results | Out-Host
+    $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
+    if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-PesterSuite {
+    $resultFile = Join-Path $root 'out/pester-result.json'
+    Remove-Item $resultFile -ErrorAction Ignore
+    Invoke-Native dotnet @('restore', "$root/tests/Tools.proj", '--nologo', '-v', 'q')
+    & dotnet pwsh -NoProfile -File "$root/tests/Invoke-PesterSuite.ps1" -ModuleDir $moduleDir -ResultFile $resultFile -Filter $PesterFilter | Out-Host
+    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    Get-Content -Raw $resultFile | ConvertFrom-Json
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Demo' {
+        Invoke-Build
+        & dotnet pwsh -NoProfile -File "$root/module/Examples/Demo.ps1" -ModulePath "$moduleDir/SmartDomains.psd1"
+        exit $LASTEXITCODE
+    }
+    'Bench' {
+        Invoke-Build
+        & dotnet pwsh -NoProfile -File "$root/bench/Invoke-Benchmarks.ps1" -ModuleDir $moduleDir
+        exit $LASTEXITCODE
+    }
+    'Test' {
+        Invoke-Build
+        $suites = @()
+        if (-not $PesterFilter) { $suites += Invoke-XunitSuite }
+        $suites += Invoke-PesterSuite
+        $passed = ($suites | Measure-Object Passed -Sum).Sum
+        $failed = ($suites | Measure-Object Failed -Sum).Sum
+        $skipped = ($suites | Measure-Object Skipped -Sum).Sum
+        Write-Host "$passed passed, $failed failed, $skipped skipped"
+        exit ([int]($failed -gt 0))
+    }
+}

@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'SmartDomains.Commands.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0e1d8a-4c1b-4b5e-9a51-2f3d6c0b7e21'
+    Author               = 'SmartDomains developers'
+    CompanyName          = 'SmartDomains'
+    Copyright            = '(c) SmartDomains developers. MIT License.'
+    Description          = 'Deploys and manages pools of Xen virtual machines on dom0 hosts through the xl toolstack over SSH, with an emulated Xen host for demos and tests.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('SmartDomains.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-XenHost'
+        'Disconnect-XenHost'
+        'Get-XenHost'
+        'Get-XenDomain'
+        'Invoke-XenCommand'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Xen', 'xl', 'Virtualization', 'SSH', 'Linux', 'dom0')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'Foundation: connections over SSH, local and emulated hosts; host and domain queries; raw xl commands.'
+        }
+    }
+}

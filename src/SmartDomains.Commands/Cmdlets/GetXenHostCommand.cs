@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
+using SmartDomains.Model;
+
+namespace SmartDomains.Commands.Cmdlets;
+
+/// <summary>Lists connected hosts with live facts from `xl info` and `xl list`, read from all hosts in parallel.</summary>
+[Cmdlet(VerbsCommon.Get, "XenHost")]
+[OutputType(typeof(XenHost))]
+public sealed class GetXenHostCommand : XenCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Host", "Name")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    [SupportsWildcards]
+    public object[]? XenHost { get; set; }
+
+    /// <summary>Return the cached objects as they are, without asking the hosts.</summary>
+    [Parameter]
+    public SwitchParameter NoRefresh { get; set; }
+
+    private readonly List<HostConnection> _connections = new();
+
+    protected override void ProcessRecord()
+    {
+        if (XenHost is null && Registry.All.Count == 0) return;
+        _connections.AddRange(ResolveConnections(XenHost));
+    }
+
+    protected override void EndProcessing()
+    {
+        var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+        if (NoRefresh)
+        {
+            WriteObject(connections.Select(c => c.Host), enumerateCollection: true);
+            return;
+        }
+        var refreshed = new Dictionary<string, XenHost>();
+        ForEachHost(connections, async (connection, pump) =>
+        {
+            var host = await HostFacts.RefreshAsync(connection, Stopping).ConfigureAwait(false);
+            pump.Post(() => refreshed[connection.Name] = host);
+        });
+        // Keep the caller's order, whatever order the hosts answered in.
+        foreach (var c in connections)
+            if (refreshed.TryGetValue(c.Name, out var host)) WriteObject(host);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
+using SmartDomains.Remote;
+
+namespace SmartDomains.Commands.Cmdlets;
+
+/// <summary>The escape hatch: runs one raw xl command on hosts and returns its typed result.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "XenCommand", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(CommandResult))]
+public sealed class InvokeXenCommandCommand : XenCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Host")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    public object[] XenHost { get; set; } = Array.Empty<object>();
+
+    /// <summary>xl's arguments, starting with the subcommand: e.g. list, -l. Each is quoted for the shell.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromRemainingArguments = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] ArgumentList { get; set; } = Array.Empty<string>();
+
+    private readonly List<HostConnection> _connections = new();
+
+    protected override void ProcessRecord() => _connections.AddRange(ResolveConnections(XenHost));
+
+    protected override void EndProcessing()
+    {
+        var command = RemoteCommand.Xl(ArgumentList);
+        var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+            .Where(c => ShouldProcess(c.Name, command.CommandLine)).ToArray();
+        ForEachHost(connections, async (connection, pump) =>
+        {
+            var result = await connection.RunAsync(command, Stopping).ConfigureAwait(false);
+            pump.Post(() =>
+            {
+                WriteObject(result);
+                if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result), result));
+            });
+        });
+    }
+}

@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using SmartDomains.Commands.Session;
+using SmartDomains.Hosts;
+using SmartDomains.Model;
+
+namespace SmartDomains.Commands;
+
+/// <summary>
+/// Base of every SmartDomains cmdlet: cancels on Ctrl-C, resolves hosts from the runspace's connection cache,
+/// runs per-host work in parallel while writing to the pipeline from the cmdlet's own thread, and turns
+/// XenHostExceptions into ErrorRecords with stable ids.
+/// </summary>
+public abstract class XenCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    protected CancellationToken Stopping => _stop.Token;
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    internal static HostRegistry Registry => RunspaceHostCache.Current;
+
+    /// <summary>
+    /// Turns -Host values (names with wildcards, or XenHost objects) into open connections.
+    /// No value means every connected host. A XenHost from another runspace is reconnected here, without prompting.
+    /// </summary>
+    internal IReadOnlyList<HostConnection> ResolveConnections(IEnumerable<object>? hosts)
+    {
+        if (hosts is null)
+        {
+            var all = Registry.All;
+            if (all.Count == 0)
+                ThrowTerminatingError(NotConnectedError("No Xen host is connected in this session.", null));
+            return all.ToArray();
+        }
+
+        var result = new List<HostConnection>();
+        foreach (var item in hosts)
+        {
+            switch (item is PSObject pso ? pso.BaseObject : item)
+            {
+                case XenHost host:
+                    result.Add(Adopt(host));
+                    break;
+                case HostConnection connection:
+                    result.Add(connection);
+                    break;
+                case string name:
+                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                    var matches = Registry.All.Where(c => pattern.IsMatch(c.Name)).ToArray();
+                    if (matches.Length == 0)
+                        WriteError(NotConnectedError($"Host '{name}' is not connected in this session.", name));
+                    result.AddRange(matches);
+                    break;
+                case var other:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-Host takes host names or XenHost objects, not {other?.GetType().Name ?? "null"}."),
+                        "XenHostArgumentInvalid", ErrorCategory.InvalidArgument, other));
+                    break;
+            }
+        }
+        return result.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>Uses the cached connection for a host object, or opens one from the object's own connection details.</summary>
+    private static HostConnection Adopt(XenHost host)
+    {
+        if (Registry.TryGet(host.Name, out var cached) &&
+            (ReferenceEquals(cached.Host, host) || ReferenceEquals(cached.Host.Connection, host.Connection)))
+            return cached;
+        var connection = new HostConnection(host, SmartDomains.Transport.TransportFactory.Create(host.Connection));
+        Registry.Set(connection);
+        return connection;
+    }
+
+    private static ErrorRecord NotConnectedError(string message, object? target) =>
+        new(new InvalidOperationException(message), XenErrorIds.HostNotConnected, ErrorCategory.ConnectionError, target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Run Connect-XenHost first, or pass -Host." },
+        };
+
+    /// <summary>Builds the ErrorRecord for a failure with a stable id, its category, target and advice.</summary>
+    internal static ErrorRecord ToErrorRecord(Exception exception, object? target)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } agg) exception = agg.InnerException!;
+        if (exception is XenHostException xen)
+        {
+            var category = Enum.TryParse<ErrorCategory>(xen.Category.ToString(), out var c) ? c : ErrorCategory.NotSpecified;
+            var record = new ErrorRecord(xen, xen.ErrorId, category, target ?? xen.Host);
+            if (xen.RecommendedAction is not null)
+                record.ErrorDetails = new ErrorDetails(xen.Message) { RecommendedAction = xen.RecommendedAction };
+            return record;
+        }
+        return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for every connection in parallel. Output and verbose lines are posted to the pump and written
+    /// here, in this thread. A failure on one host becomes a non-terminating error; the other hosts carry on.
+    /// </summary>
+    internal void ForEachHost(IReadOnlyList<HostConnection> connections, Func<HostConnection, PipelinePump, Task> body)
+    {
+        var pump = new PipelinePump();
+        foreach (var c in connections) c.CommandLog = line => pump.Post(() => WriteVerbose(line));
+        var tasks = connections.Select(c => Task.Run(async () =>
+        {
+            try { await body(c, pump).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { }
+            catch (Exception ex) { pump.Post(() => WriteError(ToErrorRecord(ex, c.Host))); }
+        }, Stopping)).ToArray();
+        try
+        {
+            pump.RunUntilComplete(Task.WhenAll(tasks), Stopping);
+        }
+        finally
+        {
+            foreach (var c in connections) c.CommandLog = null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+namespace SmartDomains.Hosts;
+
+/// <summary>
+/// An emulated dom0 on this machine: no root, no SSH. Its "filesystem" and the emulator's state live under a per-user root,
+/// and commands run locally with the shipped xl emulator first on PATH.
+/// </summary>
+public static class EmulatedHost
+{
+    /// <summary>~/.local/share/SmartDomains/emulator (or $XDG_DATA_HOME/SmartDomains/emulator).</summary>
+    public static string DefaultRoot
+    {
+        get
+        {
+            var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+            if (string.IsNullOrEmpty(data))
+                data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            return Path.Combine(data, "SmartDomains", "emulator");
+        }
+    }
+
+    public static HostConnectionInfo CreateInfo(string name, string root, string emulatorDir)
+    {
+        if (!File.Exists(Path.Combine(emulatorDir, "xl.dll")))
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ResourceUnavailable, name,
+                $"The xl emulator was not found in '{emulatorDir}'.");
+        var hostRoot = Path.Combine(Path.GetFullPath(root), name);
+        var paths = new HostPaths(
+            Path.Combine(hostRoot, "etc", "xen"),
+            Path.Combine(hostRoot, "var", "lib", "xen", "images"),
+            Path.Combine(hostRoot, "var", "lib", "smartdomains"));
+        var stateDir = Path.Combine(hostRoot, "var", "lib", "xen", "emulator");
+        foreach (var dir in new[] { paths.ConfigDir, paths.ImageDir, paths.StateDir, stateDir }) Directory.CreateDirectory(dir);
+        EnsureExecutable(Path.Combine(emulatorDir, "xl"));
+        // The emulator fills in every other setting with its defaults; the host name is ours to give.
+        var settings = Path.Combine(stateDir, "settings.json");
+        if (!File.Exists(settings))
+            File.WriteAllText(settings, new Newtonsoft.Json.Linq.JObject { ["hostname"] = name }.ToString());
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        return new HostConnectionInfo
+        {
+            Name = name,
+            Kind = HostKind.Emulator,
+            ComputerName = "localhost",
+            User = Environment.UserName,
+            Paths = paths,
+            Environment = new Dictionary<string, string>
+            {
+                ["PATH"] = emulatorDir + ":" + path,
+                ["XL_EMULATOR_DIR"] = stateDir,
+            },
+        };
+    }
+
+    private static void EnsureExecutable(string script)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(script)) return;
+        var mode = File.GetUnixFileMode(script);
+        const UnixFileMode exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        if ((mode & UnixFileMode.UserExecute) == 0) File.SetUnixFileMode(script, mode | exec);
+    }
+}

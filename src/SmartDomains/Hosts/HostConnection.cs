@@ -1,0 +1,66 @@
+using SmartDomains.Model;
+using SmartDomains.Remote;
+using SmartDomains.Transport;
+
+namespace SmartDomains.Hosts;
+
+/// <summary>One open connection to a host: the transport, the host object, and command logging.</summary>
+public sealed class HostConnection : IDisposable
+{
+    private readonly IHostTransport _transport;
+
+    public HostConnection(XenHost host, IHostTransport transport)
+    {
+        Host = host;
+        _transport = transport;
+    }
+
+    public static HostConnection Create(HostConnectionInfo info) =>
+        new(new XenHost(info), TransportFactory.Create(info));
+
+    public XenHost Host { get; }
+    public string Name => Host.Name;
+    public bool IsConnected => _transport.IsConnected;
+
+    /// <summary>Called with each command line before it runs (never with a secret: command lines carry none).</summary>
+    public Action<string>? CommandLog { get; set; }
+
+    public void Connect(CancellationToken cancellationToken)
+    {
+        _transport.Connect(cancellationToken);
+        Host.Connected = true;
+        if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
+    }
+
+    /// <summary>Runs a command and returns its result whatever the exit code. Connection failures throw.</summary>
+    public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+    {
+        CommandLog?.Invoke($"[{Name}] {command.CommandLine}");
+        try
+        {
+            var result = await _transport.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            Host.Connected = true;
+            if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
+            return result;
+        }
+        catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable)
+        {
+            Host.Connected = false;
+            throw;
+        }
+    }
+
+    /// <summary>Runs an xl command and throws XlCommandFailed, with xl's own message, on a non-zero exit.</summary>
+    public async Task<CommandResult> RunXlAsync(CancellationToken cancellationToken, params string[] arguments)
+    {
+        var result = await RunAsync(RemoteCommand.Xl(arguments), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded) throw XlFailure.From(result);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        Host.Connected = false;
+        _transport.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace SmartDomains.Hosts;
+
+/// <summary>Everything needed to open (or reopen, in another runspace) a connection to one host.</summary>
+public sealed class HostConnectionInfo
+{
+    public required string Name { get; init; }
+    public HostKind Kind { get; init; } = HostKind.Ssh;
+    public string ComputerName { get; init; } = "";
+    public int Port { get; init; } = 22;
+    public string User { get; init; } = "root";
+    public string? KeyFile { get; init; }
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
+    public string KnownHostsFile { get; init; } = Hosts.KnownHostsFile.DefaultPath;
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Per-command timeout; a hung xl call fails instead of blocking forever.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public HostPaths Paths { get; init; } = HostPaths.XenDefaults;
+    /// <summary>Environment given to every command (Local and Emulator hosts only; sshd ignores client environment).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The password, if any. Kept out of every property PowerShell formats or serialises.</summary>
+    private NetworkCredential? _credential;
+    internal NetworkCredential? Credential => _credential;
+    public bool HasPassword => _credential is not null;
+
+    public HostConnectionInfo WithCredential(NetworkCredential? credential)
+    {
+        _credential = credential;
+        return this;
+    }
+
+    public override string ToString() => Kind == HostKind.Ssh ? $"{User}@{ComputerName}:{Port}" : $"{Kind}:{Name}";
+}
+
+/// <summary>Where a host keeps xl configs, images and the module's state. Xen's usual defaults unless told otherwise.</summary>
+public sealed record HostPaths(string ConfigDir, string ImageDir, string StateDir)
+{
+    public static readonly HostPaths XenDefaults = new("/etc/xen", "/var/lib/xen/images", "/var/lib/smartdomains");
+}

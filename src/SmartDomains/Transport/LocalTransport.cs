@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using SmartDomains.Hosts;
+using SmartDomains.Remote;
+
+namespace SmartDomains.Transport;
+
+/// <summary>Runs commands on this machine through /bin/sh: pwsh on dom0 itself, or an emulated host.</summary>
+public sealed class LocalTransport : IHostTransport
+{
+    private readonly HostConnectionInfo _info;
+
+    public LocalTransport(HostConnectionInfo info) => _info = info;
+
+    public string HostName => _info.Name;
+    public bool IsConnected => true;
+
+    public void Connect(CancellationToken cancellationToken)
+    {
+        if (!File.Exists("/bin/sh"))
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ResourceUnavailable, _info.Name,
+                "Local hosts need a POSIX shell at /bin/sh.");
+    }
+
+    public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command.CommandLine);
+        foreach (var (key, value) in _info.Environment) psi.Environment[key] = value;
+
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_info.CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            if (cancellationToken.IsCancellationRequested) throw;
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
+                $"'{command.CommandLine}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+        }
+        return new CommandResult
+        {
+            Host = _info.Name,
+            CommandLine = command.CommandLine,
+            ExitCode = process.ExitCode,
+            StdOut = await stdout.ConfigureAwait(false),
+            StdErr = await stderr.ConfigureAwait(false),
+            Duration = watch.Elapsed,
+        };
+    }
+
+    public void Dispose() { }
+}

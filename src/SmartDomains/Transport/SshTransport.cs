@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using SmartDomains.Hosts;
+using SmartDomains.Remote;
+
+namespace SmartDomains.Transport;
+
+/// <summary>Runs commands on a dom0 over one SSH connection (SSH.NET). Channels are multiplexed, so calls may overlap.</summary>
+public sealed class SshTransport : IHostTransport
+{
+    private readonly HostConnectionInfo _info;
+    private readonly object _gate = new();
+    private SshClient? _client;
+    private HostKeyVerdict? _lastVerdict;
+    private string? _presentedFingerprint;
+
+    public SshTransport(HostConnectionInfo info) => _info = info;
+
+    public string HostName => _info.Name;
+    public bool IsConnected => _client?.IsConnected == true;
+    /// <summary>The fingerprint of the key the host presented on the last connect.</summary>
+    public string? HostKeyFingerprint => _presentedFingerprint;
+
+    public void Connect(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (IsConnected) return;
+            DisposeClient();
+            var client = new SshClient(BuildConnectionInfo());
+            client.HostKeyReceived += OnHostKeyReceived;
+            client.KeepAliveInterval = TimeSpan.FromSeconds(15);
+            _lastVerdict = null;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(_info.ConnectTimeout);
+                try { client.ConnectAsync(timeout.Token).GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new SshOperationTimeoutException("Connection timed out.");
+                }
+                _client = client;
+            }
+            catch (Exception ex) when (ex is not XenHostException && ex is not OperationCanceledException)
+            {
+                client.Dispose();
+                throw MapConnectFailure(ex);
+            }
+        }
+    }
+
+    private ConnectionInfo BuildConnectionInfo()
+    {
+        var methods = new List<AuthenticationMethod>();
+        if (_info.KeyFile is not null)
+        {
+            if (!File.Exists(_info.KeyFile))
+                throw new XenHostException(XenErrorIds.AuthenticationFailed, XenErrorCategory.AuthenticationError, _info.Name,
+                    $"The key file '{_info.KeyFile}' for host {_info.Name} does not exist.");
+            methods.Add(new PrivateKeyAuthenticationMethod(_info.User, new PrivateKeyFile(_info.KeyFile)));
+        }
+        if (_info.Credential is { } cred)
+            methods.Add(new PasswordAuthenticationMethod(_info.User, cred.Password));
+        if (methods.Count == 0)
+            throw new XenHostException(XenErrorIds.AuthenticationFailed, XenErrorCategory.AuthenticationError, _info.Name,
+                $"No key file or credential was given for host {_info.Name}, and no default key (~/.ssh/id_ed25519, id_ecdsa, id_rsa) exists.")
+            { RecommendedAction = "Pass -KeyFile or -Credential to Connect-XenHost." };
+        return new ConnectionInfo(_info.ComputerName, _info.Port, _info.User, methods.ToArray())
+        {
+            Timeout = _info.ConnectTimeout,
+        };
+    }
+
+    private void OnHostKeyReceived(object? sender, HostKeyEventArgs e)
+    {
+        var verifier = new HostKeyVerifier(_info.HostKeyPolicy, new KnownHostsFile(_info.KnownHostsFile));
+        _presentedFingerprint = e.FingerPrintSHA256;
+        _lastVerdict = verifier.Verify(_info.ComputerName, _info.Port, e.HostKeyName, e.HostKey);
+        e.CanTrust = _lastVerdict is HostKeyVerdict.Trusted or HostKeyVerdict.TrustedAndRecorded;
+    }
+
+    private XenHostException MapConnectFailure(Exception ex)
+    {
+        var where = $"{_info.User}@{_info.ComputerName}:{_info.Port}";
+        switch (_lastVerdict)
+        {
+            case HostKeyVerdict.Unknown:
+                return new XenHostException(XenErrorIds.HostKeyUnknown, XenErrorCategory.SecurityError, _info.Name,
+                    $"The host key of {where} (SHA256:{_presentedFingerprint}) is not in {_info.KnownHostsFile}, and the policy is Strict.", ex)
+                { RecommendedAction = $"Check the fingerprint out of band, then connect with -HostKeyPolicy SHA256:{_presentedFingerprint} or -HostKeyPolicy AcceptNew." };
+            case HostKeyVerdict.Mismatch:
+                return new XenHostException(XenErrorIds.HostKeyMismatch, XenErrorCategory.SecurityError, _info.Name,
+                    $"The host key of {where} has CHANGED: it presented SHA256:{_presentedFingerprint}, which does not match {_info.KnownHostsFile}. The connection was refused.", ex)
+                { RecommendedAction = "If the host was reinstalled, verify the new fingerprint out of band and connect with -HostKeyPolicy set to it." };
+            case HostKeyVerdict.PinMismatch:
+                return new XenHostException(XenErrorIds.HostKeyMismatch, XenErrorCategory.SecurityError, _info.Name,
+                    $"The host key of {where} is SHA256:{_presentedFingerprint}, not the pinned SHA256:{_info.HostKeyPolicy.PinnedFingerprint}. The connection was refused.", ex);
+        }
+        return ex switch
+        {
+            SshAuthenticationException => new XenHostException(XenErrorIds.AuthenticationFailed, XenErrorCategory.AuthenticationError, _info.Name,
+                $"Authentication as {_info.User} on {where} failed: {ex.Message}", ex)
+            { RecommendedAction = "Check -User, -KeyFile or -Credential, and the host's authorized_keys." },
+            SshOperationTimeoutException or SocketException or SshConnectionException or ProxyException or IOException =>
+                new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
+                    $"Host {where} is unreachable: {ex.Message}", ex)
+                { RecommendedAction = "Check the address, the port, and that sshd runs on the host." },
+            _ => new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
+                $"Connecting to {where} failed: {ex.Message}", ex),
+        };
+    }
+
+    public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+    {
+        // A dropped connection (sshd restarted) is reopened once, before anything ran.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (!IsConnected) Connect(cancellationToken);
+            var client = _client!;
+            try
+            {
+                return await ExecuteAsync(client, command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt == 0 && IsDeadConnection(ex, client))
+            {
+                lock (_gate) { if (ReferenceEquals(_client, client)) DisposeClient(); }
+            }
+        }
+    }
+
+    private static bool IsDeadConnection(Exception ex, SshClient client) =>
+        !client.IsConnected && ex is SshConnectionException or ObjectDisposedException or SocketException or InvalidOperationException;
+
+    private async Task<CommandResult> ExecuteAsync(SshClient client, RemoteCommand command, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        using var cmd = client.CreateCommand(command.CommandLine);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_info.CommandTimeout);
+        try
+        {
+            await cmd.ExecuteAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
+                $"'{command.CommandLine}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+        }
+        return new CommandResult
+        {
+            Host = _info.Name,
+            CommandLine = command.CommandLine,
+            ExitCode = cmd.ExitStatus ?? -1,
+            StdOut = cmd.Result,
+            StdErr = cmd.Error,
+            Duration = watch.Elapsed,
+        };
+    }
+
+    private void DisposeClient()
+    {
+        if (_client is null) return;
+        _client.HostKeyReceived -= OnHostKeyReceived;
+        try { _client.Dispose(); } catch (Exception) { /* already broken */ }
+        _client = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate) DisposeClient();
+    }
+}
