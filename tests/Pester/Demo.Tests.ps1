@@ -1,0 +1,14 @@
+#Requires -Version 7.4
+# The README demo runs in CI too, so it cannot rot.
+Describe 'The demo' {
+    It 'runs to the end on emulated hosts and leaves nothing behind' {
+        $demo = Join-Path (Split-Path $env:SMARTDOMAINS_MODULE) 'Examples/Demo.ps1'
+        $pwsh = [Environment]::ProcessPath
+        $output = & $pwsh -NoProfile -File $demo -ModulePath $env:SMARTDOMAINS_MODULE 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -Match 'Demo finished'
+        $output | Should -Match 'worker-2'
+        $output | Should -Match 'XlCommandFailed'
+        Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'smartdomains-demo-*' | Should -BeNullOrEmpty
+    }
+}
