@@ -3,8 +3,10 @@
 Describe 'The demo' {
     It 'runs to the end on emulated hosts and leaves nothing behind' {
         $demo = Join-Path (Split-Path $env:SMARTDOMAINS_MODULE) 'Examples/Demo.ps1'
-        $pwsh = [Environment]::ProcessPath
-        $output = & $pwsh -NoProfile -File $demo -ModulePath $env:SMARTDOMAINS_MODULE 2>&1 | Out-String
+        # Under `dotnet pwsh` the process is dotnet itself, so start pwsh.dll through it.
+        $pwsh = @([Environment]::ProcessPath)
+        if ((Split-Path -Leaf $pwsh[0]) -like 'dotnet*') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
+        $output = & $pwsh[0] $pwsh[1..9] -NoProfile -File $demo -ModulePath $env:SMARTDOMAINS_MODULE 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $output
         $output | Should -Match 'Demo finished'
         $output | Should -Match 'worker-2'
