@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Newtonsoft.Json.Linq;
+
+namespace SmartDomains.Pools;
+
+/// <summary>Turns one merged domain declaration into its final PoolDomain values, expanding count.</summary>
+public sealed class DomainBuilder
+{
+    private readonly string _poolName;
+    private readonly PoolDiagnostics _diagnostics;
+    private readonly IReadOnlyDictionary<string, string> _poolParameters;
+    private readonly IReadOnlyDictionary<string, string> _callerParameters;
+
+    public DomainBuilder(string poolName, PoolDiagnostics diagnostics,
+        IReadOnlyDictionary<string, string> poolParameters, IReadOnlyDictionary<string, string> callerParameters)
+    {
+        _poolName = poolName;
+        _diagnostics = diagnostics;
+        _poolParameters = poolParameters;
+        _callerParameters = callerParameters;
+    }
+
+    public IReadOnlyList<PoolDomain> Build(JObject declaration, string file, TemplateResolver.Resolved resolved)
+    {
+        var fields = resolved.Fields;
+        var parameters = MergeParameters(fields);
+        var reader = new Reader(fields, file, _diagnostics, parameters, declaration);
+
+        var nameToken = declaration["name"];
+        if (nameToken is null)
+        {
+            _diagnostics.Add(file, declaration, "a domain needs a name");
+            return Array.Empty<PoolDomain>();
+        }
+        if (nameToken.Type != JTokenType.String) return Array.Empty<PoolDomain>();
+        var groupName = (string)nameToken!;
+        var count = declaration["count"] is { Type: JTokenType.Integer } c ? (int)c : 1;
+        var line = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? li.LineNumber : 0;
+
+        var type = reader.String("type") ?? "pvh";
+        var memory = reader.SizeMiB("memory");
+        var kernel = reader.Path("kernel");
+        var bootloader = reader.String("bootloader");
+        if (memory is null) _diagnostics.Add(file, declaration, $"domain '{groupName}' has no memory; set it or extend a template that does");
+        if (type == "pv" && kernel is null && bootloader is null)
+            _diagnostics.Add(file, declaration, $"domain '{groupName}' is PV but has neither a kernel nor a bootloader");
+        var maxmem = reader.SizeMiB("maxmem");
+        if (maxmem is not null && memory is not null && maxmem < memory)
+            _diagnostics.Add(file, fields.Fields["maxmem"] is MergedLeaf l ? l.Token : declaration, $"maxmem ({maxmem} MiB) is less than memory ({memory} MiB)");
+        var vcpus = reader.Integer("vcpus") ?? 1;
+        var maxvcpus = reader.Integer("maxvcpus") ?? 0;
+        if (maxvcpus != 0 && maxvcpus < vcpus)
+            _diagnostics.Add(file, declaration, $"maxvcpus ({maxvcpus}) is less than vcpus ({vcpus})");
+
+        var placement = reader.Object("placement");
+        var liveness = reader.Object("liveness");
+        var domains = new List<PoolDomain>();
+        foreach (var (name, index) in ExpandNames(groupName, count, nameToken, file))
+        {
+            domains.Add(new PoolDomain
+            {
+                Name = name,
+                GroupName = groupName,
+                Index = index,
+                Type = type,
+                MemoryMiB = memory ?? 0,
+                MaxMemMiB = maxmem ?? memory ?? 0,
+                VCpus = vcpus,
+                MaxVCpus = maxvcpus == 0 ? vcpus : maxvcpus,
+                Kernel = kernel,
+                Ramdisk = reader.Path("ramdisk"),
+                Cmdline = reader.String("cmdline"),
+                Bootloader = bootloader,
+                OnCrash = reader.String("onCrash") ?? "destroy",
+                OnPoweroff = reader.String("onPoweroff") ?? "destroy",
+                OnReboot = reader.String("onReboot") ?? "restart",
+                Disks = reader.List("disks").Select((d, i) => Disk(d, i, reader)).ToArray(),
+                Network = reader.List("network").Select((n, i) => Nic(n, i, name, reader)).ToArray(),
+                Liveness = Liveness(liveness, reader),
+                PinnedHost = placement is null ? null : reader.With(placement).String("host"),
+                AntiAffinity = placement is null ? null : reader.With(placement).String("antiAffinity"),
+                PlacementPolicy = placement is null ? null : reader.With(placement).String("policy"),
+                DependsOn = reader.Names("dependsOn"),
+                TemplateChain = resolved.Chain,
+                Parameters = parameters,
+                Source = $"{file}:{line}",
+            });
+        }
+        return domains;
+    }
+
+    private IReadOnlyDictionary<string, string> MergeParameters(MergedObject fields)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (fields.Fields.TryGetValue("parameters", out var p) && p is MergedObject defaults)
+            foreach (var (key, value) in defaults.Fields)
+                if (value is MergedLeaf leaf) result[key] = Scalar(leaf.Token);
+        foreach (var (k, v) in _poolParameters) result[k] = v;
+        foreach (var (k, v) in _callerParameters) result[k] = v;
+        return result;
+    }
+
+    internal static string Scalar(JToken token) => token.Type switch
+    {
+        JTokenType.Boolean => (bool)token ? "true" : "false",
+        JTokenType.Float => ((double)token).ToString(CultureInfo.InvariantCulture),
+        _ => token.ToString(),
+    };
+
+    private IEnumerable<(string Name, int Index)> ExpandNames(string groupName, int count, JToken nameToken, string file)
+    {
+        var hasPattern = groupName.Contains("{n", StringComparison.Ordinal);
+        for (var i = 1; i <= count; i++)
+        {
+            var name = hasPattern ? FormatPattern(groupName, i) : count == 1 ? groupName : $"{groupName}-{i}";
+            if (name is null || !XenNames.IsValidName(name))
+            {
+                _diagnostics.Add(file, nameToken, $"'{name ?? groupName}' is not a valid domain name: {XenNames.NameRule}");
+                yield break;
+            }
+            yield return (name, i);
+        }
+    }
+
+    /// <summary>"web-{n}" or "web-{n:00}" with n = 1..count.</summary>
+    private static string? FormatPattern(string pattern, int n)
+    {
+        try { return string.Format(CultureInfo.InvariantCulture, pattern.Replace("{n", "{0"), n); }
+        catch (FormatException) { return null; }
+    }
+
+    private static PoolDisk Disk(MergedObject disk, int index, Reader reader)
+    {
+        var r = reader.With(disk);
+        var size = r.Bytes("size");
+        var from = r.String("from");
+        if (size is null && from is null) r.Error(disk, "a disk needs a size, or a base image to clone ('from')");
+        var backend = r.String("backend") ?? "file";
+        var vg = r.String("volumeGroup");
+        if (backend == "lvm" && vg is null) r.Error(disk, "an lvm disk needs a volumeGroup");
+        return new PoolDisk
+        {
+            SizeBytes = size ?? 0,
+            Format = r.String("format") ?? (backend == "lvm" ? "raw" : from is null ? "raw" : "qcow2"),
+            Backend = backend,
+            VolumeGroup = vg,
+            From = from,
+            Filesystem = r.String("filesystem"),
+            Vdev = r.String("vdev") ?? "xvd" + (char)('a' + index),
+            Access = r.String("access") ?? "rw",
+        };
+    }
+
+    private PoolNic Nic(MergedObject nic, int index, string domainName, Reader reader)
+    {
+        var r = reader.With(nic);
+        var mac = r.String("mac");
+        if (mac is not null && !System.Text.RegularExpressions.Regex.IsMatch(mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
+        {
+            r.Error(nic, $"'{mac}' is not a MAC address such as 00:16:3e:12:34:56");
+            mac = null;
+        }
+        var ip = r.String("ip");
+        if (ip is not null && !System.Net.IPAddress.TryParse(ip, out _)) r.Error(nic, $"'{ip}' is not an IP address");
+        return new PoolNic
+        {
+            Bridge = r.String("bridge") ?? "xenbr0",
+            Mac = mac?.ToLowerInvariant() ?? StableMac(domainName, index),
+            Ip = ip,
+            Model = r.String("model"),
+        };
+    }
+
+    /// <summary>A Xen MAC (00:16:3e, Xen's OUI) that stays the same for the same pool, domain and interface.</summary>
+    private string StableMac(string domainName, int index)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_poolName}/{domainName}/{index}"));
+        return $"00:16:3e:{hash[0] & 0x7f:x2}:{hash[1]:x2}:{hash[2]:x2}";
+    }
+
+    private static LivenessProbe Liveness(MergedObject? liveness, Reader reader)
+    {
+        if (liveness is null) return new LivenessProbe();
+        var r = reader.With(liveness);
+        var defaults = new LivenessProbe();
+        return new LivenessProbe
+        {
+            Enabled = r.Boolean("enabled") ?? true,
+            Port = r.Integer("port") ?? defaults.Port,
+            Timeout = r.Duration("timeout") ?? defaults.Timeout,
+            Retries = r.Integer("retries") ?? defaults.Retries,
+            Interval = r.Duration("interval") ?? defaults.Interval,
+        };
+    }
+}

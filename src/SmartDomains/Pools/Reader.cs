@@ -1,0 +1,121 @@
+using Newtonsoft.Json.Linq;
+
+namespace SmartDomains.Pools;
+
+/// <summary>Reads typed values out of a merged object, filling parameters and reporting errors where the value was written.</summary>
+internal sealed class Reader
+{
+    private readonly MergedObject _fields;
+    private readonly string _file;
+    private readonly PoolDiagnostics _diagnostics;
+    private readonly IReadOnlyDictionary<string, string> _parameters;
+    private readonly JToken _anchor;
+
+    public Reader(MergedObject fields, string file, PoolDiagnostics diagnostics, IReadOnlyDictionary<string, string> parameters, JToken anchor)
+    {
+        _fields = fields;
+        _file = file;
+        _diagnostics = diagnostics;
+        _parameters = parameters;
+        _anchor = anchor;
+    }
+
+    public Reader With(MergedObject fields) => new(fields, fields.File, _diagnostics, _parameters, _anchor);
+
+    public void Error(MergedObject where, string message)
+    {
+        var token = where.Fields.Values.OfType<MergedLeaf>().Select(l => l.Token.Parent).FirstOrDefault() ?? _anchor;
+        _diagnostics.Add(where.File, token, message);
+    }
+
+    public MergedObject? Object(string key) => _fields.Fields.TryGetValue(key, out var v) ? v as MergedObject : null;
+
+    public IEnumerable<MergedObject> List(string key)
+    {
+        if (!_fields.Fields.TryGetValue(key, out var v) || v is not MergedList list) yield break;
+        foreach (var item in list.Items)
+            if (item.Token is JObject obj)
+            {
+                var merged = MergedObject.Empty(item.File);
+                merged.Overlay(obj, item.File, own: true);
+                yield return merged;
+            }
+    }
+
+    public IReadOnlyList<string> Names(string key)
+    {
+        if (!_fields.Fields.TryGetValue(key, out var v)) return Array.Empty<string>();
+        var leaves = v switch { MergedList l => l.Items, MergedLeaf leaf => new[] { leaf }, _ => Array.Empty<MergedLeaf>() };
+        return leaves.Where(l => l.Token.Type == JTokenType.String).Select(l => Fill(l)).Where(s => s is not null).Cast<string>().ToArray();
+    }
+
+    /// <summary>The token a key's value came from, for errors found after reading.</summary>
+    public (JToken Token, string File)? Where(string key) =>
+        _fields.Fields.TryGetValue(key, out var v) ? v switch
+        {
+            MergedLeaf l => (l.Token, l.File),
+            MergedList l => (l.Token, l.File),
+            _ => null,
+        } : null;
+
+    public string? String(string key) => Leaf(key) is { } leaf && leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
+
+    public string? Path(string key)
+    {
+        var value = String(key);
+        if (value is not null && !XenNames.IsValidPath(value))
+        {
+            _diagnostics.Add(Leaf(key)!.File, Leaf(key)!.Token, $"{key} '{value}' must be an absolute path of letters, digits and _ . / + -");
+            return null;
+        }
+        return value;
+    }
+
+    public bool? Boolean(string key) => Leaf(key) is { Token.Type: JTokenType.Boolean } leaf ? (bool)leaf.Token : null;
+
+    public int? Integer(string key)
+    {
+        if (Leaf(key) is not { } leaf) return null;
+        if (leaf.Token.Type == JTokenType.Integer) return (int)(long)leaf.Token;
+        var text = leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
+        if (text is null) return null;
+        if (int.TryParse(text, out var n) && n >= 0) return n;
+        _diagnostics.Add(leaf.File, leaf.Token, $"{key} must be a whole number, not '{text}'");
+        return null;
+    }
+
+    public long? Bytes(string key)
+    {
+        if (Leaf(key) is not { } leaf) return null;
+        if (leaf.Token.Type == JTokenType.Integer) return (long)leaf.Token << 20;
+        var text = leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
+        if (text is null) return null;
+        if (Sizes.TryParseBytes(text, out var bytes)) return bytes;
+        _diagnostics.Add(leaf.File, leaf.Token, $"'{text}' is not a size; write a positive number with a unit, such as \"512M\" or \"16G\"");
+        return null;
+    }
+
+    public long? SizeMiB(string key) => Bytes(key) is { } b ? Sizes.ToMiB(b) : null;
+
+    public TimeSpan? Duration(string key)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (Sizes.TryParseDuration(text, out var d)) return d;
+        _diagnostics.Add(Leaf(key)!.File, Leaf(key)!.Token, $"'{text}' is not a duration such as \"120s\"");
+        return null;
+    }
+
+    private MergedLeaf? Leaf(string key) => _fields.Fields.TryGetValue(key, out var v) ? v as MergedLeaf : null;
+
+    private string? Fill(MergedLeaf leaf)
+    {
+        var text = (string)leaf.Token!;
+        if (!SchemaValidator.HasPlaceholder(text)) return text;
+        var filled = ParameterSubstitution.Fill(text, _parameters, out var missing);
+        if (filled is null)
+            _diagnostics.Add(leaf.File, leaf.Token,
+                $"parameter {string.Join(", ", missing.Select(m => "'" + m + "'"))} has no value; pass -Parameter @{{ {missing[0]} = '...' }} or set it under \"parameters\"");
+        return filled;
+    }
+}
