@@ -37,7 +37,7 @@ public sealed class DomainBuilder
         if (nameToken.Type != JTokenType.String) return Array.Empty<PoolDomain>();
         var groupName = (string)nameToken!;
         var count = declaration["count"] is { Type: JTokenType.Integer } c ? (int)c : 1;
-        var line = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? li.LineNumber : 0;
+        var (line, column) = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (0, 0);
 
         var type = reader.String("type") ?? "pvh";
         var memory = reader.SizeMiB("memory");
@@ -85,7 +85,7 @@ public sealed class DomainBuilder
                 DependsOn = reader.Names("dependsOn"),
                 TemplateChain = resolved.Chain,
                 Parameters = parameters,
-                Source = $"{file}:{line}",
+                Source = $"{file}:{line}:{column}",
             });
         }
         return domains;

@@ -80,7 +80,7 @@ public sealed class PoolLoader
         {
             var sources = string.Join(" and ", group.Select(d => d.Source).Distinct());
             var second = group.Skip(1).First();
-            var token = declarations?.OfType<JObject>().FirstOrDefault(o => $"{file}:{((Newtonsoft.Json.IJsonLineInfo)o).LineNumber}" == second.Source)?["name"];
+            var token = declarations?.OfType<JObject>().FirstOrDefault(o => $"{file}:{((Newtonsoft.Json.IJsonLineInfo)o).LineNumber}:{((Newtonsoft.Json.IJsonLineInfo)o).LinePosition}" == second.Source)?["name"];
             diagnostics.Add(file, token, $"domain name '{group.Key}' is used more than once after count expansion ({sources})");
         }
     }

@@ -1,0 +1,22 @@
+namespace SmartDomains.Planning;
+
+/// <summary>Why one domain could not be placed: which domain, which resource, and by how much it falls short.</summary>
+public sealed record PlacementFailure(string Domain, string Resource, long NeededMiB, long BestAvailableMiB, string Reason)
+{
+    public long ShortByMiB => Math.Max(0, NeededMiB - BestAvailableMiB);
+    public override string ToString() => $"{Domain}: {Reason}";
+}
+
+public sealed class PlacementFailedException : XenHostException
+{
+    public const string Id = "XenPoolPlacementFailed";
+    public IReadOnlyList<PlacementFailure> Failures { get; }
+
+    public PlacementFailedException(string pool, IReadOnlyList<PlacementFailure> failures)
+        : base(Id, XenErrorCategory.ResourceUnavailable, null,
+            $"Pool '{pool}' does not fit on the hosts:" + string.Concat(failures.Select(f => Environment.NewLine + "  " + f)))
+    {
+        Failures = failures;
+        RecommendedAction = "Connect more hosts, free memory on them, or lower the domains' memory.";
+    }
+}

@@ -1,0 +1,61 @@
+using SmartDomains.Pools;
+
+namespace SmartDomains.Planning;
+
+/// <summary>Turns a pool definition and host capacities into a plan: a host per domain, disk targets and the storage list.</summary>
+public static class PoolPlanner
+{
+    public static XenPool Plan(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts)
+    {
+        CheckLargerThanAnyHost(pool, hosts);
+        var placement = PlacementPlanner.Place(pool, hosts);
+        var byName = hosts.ToDictionary(h => h.Name, StringComparer.OrdinalIgnoreCase);
+        var storage = new List<StorageItem>();
+        foreach (var domain in pool.Domains)
+        {
+            domain.Host = placement[domain.Name];
+            var host = byName[domain.Host];
+            foreach (var disk in domain.Disks)
+            {
+                var lvm = disk.Backend == "lvm";
+                disk.Target = lvm
+                    ? $"/dev/{disk.VolumeGroup}/{domain.Name}-{disk.Vdev}"
+                    : $"{host.ImageDir.TrimEnd('/')}/{pool.Name}/{domain.Name}-{disk.Vdev}.{(disk.Format == "qcow2" ? "qcow2" : "img")}";
+                storage.Add(new StorageItem
+                {
+                    Host = host.Name,
+                    Domain = domain.Name,
+                    Kind = lvm ? StorageKind.LogicalVolume : StorageKind.ImageFile,
+                    Path = disk.Target,
+                    SizeBytes = disk.SizeBytes,
+                    Format = disk.Format,
+                    From = disk.From,
+                    Filesystem = disk.Filesystem,
+                    VolumeGroup = disk.VolumeGroup,
+                });
+            }
+        }
+        return new XenPool(pool, hosts, storage);
+    }
+
+    /// <summary>A domain bigger than every host can never run: that is a mistake in the file, reported with its position.</summary>
+    private static void CheckLargerThanAnyHost(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts)
+    {
+        if (hosts.Count == 0) return;
+        var largest = hosts.MaxBy(h => h.TotalMemoryMiB)!;
+        var errors = pool.Domains.Where(d => d.MemoryMiB > largest.TotalMemoryMiB)
+            .GroupBy(d => d.Source).Select(g => g.First())
+            .Select(d => SourceError(d, $"domain '{d.GroupName}' asks for {d.MemoryMiB} MiB of memory, more than any host has in total (the largest is {largest.Name} with {largest.TotalMemoryMiB} MiB)"))
+            .ToArray();
+        if (errors.Length > 0) throw new PoolFileInvalidException(errors);
+    }
+
+    private static PoolError SourceError(PoolDomain domain, string message)
+    {
+        var parts = domain.Source.Split(':');
+        var line = parts.Length >= 3 && int.TryParse(parts[^2], out var l) ? l : 0;
+        var column = parts.Length >= 3 && int.TryParse(parts[^1], out var c) ? c : 0;
+        var file = parts.Length >= 3 ? string.Join(':', parts[..^2]) : domain.Source;
+        return new PoolError(file, line, column, $"domains[{domain.GroupName}].memory", message);
+    }
+}

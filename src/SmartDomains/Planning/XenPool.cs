@@ -1,0 +1,34 @@
+using SmartDomains.Pools;
+
+namespace SmartDomains.Planning;
+
+/// <summary>A planned pool: resolved domains with their hosts, the storage to prepare, and the start order.</summary>
+public sealed class XenPool
+{
+    public XenPool(PoolDefinition definition, IReadOnlyList<HostCapacity> hosts, IReadOnlyList<StorageItem> storage)
+    {
+        Definition = definition;
+        Storage = storage;
+        HostCapacities = hosts;
+    }
+
+    public PoolDefinition Definition { get; }
+    public string Name => Definition.Name;
+    public string SourceFile => Definition.SourceFile;
+    public string Policy => Definition.PlacementPolicy;
+    public IReadOnlyList<PoolDomain> Domains => Definition.Domains;
+    public IReadOnlyList<IReadOnlyList<string>> Stages => Definition.Stages;
+    public IReadOnlyList<StorageItem> Storage { get; }
+    public IReadOnlyList<HostCapacity> HostCapacities { get; }
+    public IReadOnlyList<string> Hosts => Domains.Select(d => d.Host!).Distinct().Order(StringComparer.Ordinal).ToArray();
+    public int DomainCount => Domains.Count;
+    public long MemoryMiB => Domains.Sum(d => d.MemoryMiB);
+
+    /// <summary>The exact xl.cfg of one domain, from the one renderer.</summary>
+    public string RenderConfig(PoolDomain domain) => XlConfigRenderer.Render(domain, Name);
+
+    public string ConfigPath(PoolDomain domain) =>
+        HostCapacities.First(h => string.Equals(h.Name, domain.Host, StringComparison.OrdinalIgnoreCase)).ConfigDir.TrimEnd('/') + "/" + domain.Name + ".cfg";
+
+    public override string ToString() => Name;
+}
