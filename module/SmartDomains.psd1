@@ -15,6 +15,8 @@
         'Get-XenHost'
         'Get-XenDomain'
         'Invoke-XenCommand'
+        'New-XenPool'
+        'Get-XenDomainConfig'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -35,7 +35,7 @@ public sealed class InvokeXenCommandCommand : XenCmdlet
             pump.Post(() =>
             {
                 WriteObject(result);
-                if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result), result));
+                if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result, command), result));
             });
         });
     }

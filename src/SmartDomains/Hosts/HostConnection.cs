@@ -54,7 +54,7 @@ public sealed class HostConnection : IDisposable
     public async Task<CommandResult> RunXlAsync(CancellationToken cancellationToken, params string[] arguments)
     {
         var result = await RunAsync(RemoteCommand.Xl(arguments), cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded) throw XlFailure.From(result);
+        if (!result.Succeeded) throw XlFailure.From(result, RemoteCommand.Xl(arguments));
         return result;
     }
 

@@ -1,20 +1,26 @@
 using SmartDomains.Remote;
+using SmartDomains.Xl;
 
 namespace SmartDomains.Hosts;
 
 /// <summary>Turns a failed xl call into an XlCommandFailed error that quotes xl's own message.</summary>
 public static class XlFailure
 {
-    public static XenHostException From(CommandResult result)
+    public static XlCommandException From(CommandResult result, RemoteCommand command)
     {
-        var message = FirstMeaningfulLine(result.StdErr) ?? FirstMeaningfulLine(result.StdOut) ?? "(no output)";
-        return new XlCommandException(result,
-            $"'{result.CommandLine}' failed on {result.Host} with exit code {result.ExitCode}: {message}");
+        var error = XlErrorClassifier.Classify(command.Arguments, result.ExitCode, result.StdErr);
+        var message = error?.Message ?? AllLines(result.StdErr) ?? AllLines(result.StdOut) ?? "(no output)";
+        var classified = error?.ToException(result.Host);
+        return new XlCommandException(result, error,
+            $"'{result.CommandLine}' failed on {result.Host} with exit code {result.ExitCode}: {message}",
+            classified?.Category ?? XenErrorCategory.InvalidOperation)
+        {
+            RecommendedAction = classified?.RecommendedAction,
+        };
     }
 
-    private static string? FirstMeaningfulLine(string text)
+    private static string? AllLines(string text)
     {
-        // xl often prints several lines (libxl detail, then its own summary); keep them all, in order.
         var lines = text.Split('\n').Select(l => l.Trim())
             .Where(l => l.Length > 0 && !l.StartsWith("Parsing config from", StringComparison.Ordinal))
             .ToArray();
@@ -22,11 +28,17 @@ public static class XlFailure
     }
 }
 
-/// <summary>An xl command that exited non-zero. Carries the full result for scripts.</summary>
+/// <summary>An xl command that exited non-zero. The id is always XlCommandFailed; Kind says which of xl's failures it was.</summary>
 public sealed class XlCommandException : XenHostException
 {
     public CommandResult Result { get; }
+    public XlError? XlError { get; }
+    public XlErrorKind Kind => XlError?.Kind ?? XlErrorKind.Unknown;
 
-    public XlCommandException(CommandResult result, string message)
-        : base(XenErrorIds.XlCommandFailed, XenErrorCategory.InvalidOperation, result.Host, message) => Result = result;
+    public XlCommandException(CommandResult result, XlError? error, string message, XenErrorCategory category)
+        : base(XenErrorIds.XlCommandFailed, category, result.Host, message)
+    {
+        Result = result;
+        XlError = error;
+    }
 }

@@ -7,7 +7,8 @@ public static class PoolPlanner
 {
     public static XenPool Plan(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts)
     {
-        CheckLargerThanAnyHost(pool, hosts);
+        var largest = hosts.MaxBy(h => h.TotalMemoryMiB);
+        if (largest is not null) CheckFitsSomeHost(pool, largest.TotalMemoryMiB, largest.Name);
         var placement = PlacementPlanner.Place(pool, hosts);
         var byName = hosts.ToDictionary(h => h.Name, StringComparer.OrdinalIgnoreCase);
         var storage = new List<StorageItem>();
@@ -39,13 +40,11 @@ public static class PoolPlanner
     }
 
     /// <summary>A domain bigger than every host can never run: that is a mistake in the file, reported with its position.</summary>
-    private static void CheckLargerThanAnyHost(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts)
+    public static void CheckFitsSomeHost(PoolDefinition pool, long largestTotalMiB, string largestHost)
     {
-        if (hosts.Count == 0) return;
-        var largest = hosts.MaxBy(h => h.TotalMemoryMiB)!;
-        var errors = pool.Domains.Where(d => d.MemoryMiB > largest.TotalMemoryMiB)
+        var errors = pool.Domains.Where(d => d.MemoryMiB > largestTotalMiB)
             .GroupBy(d => d.Source).Select(g => g.First())
-            .Select(d => SourceError(d, $"domain '{d.GroupName}' asks for {d.MemoryMiB} MiB of memory, more than any host has in total (the largest is {largest.Name} with {largest.TotalMemoryMiB} MiB)"))
+            .Select(d => SourceError(d, $"domain '{d.GroupName}' asks for {d.MemoryMiB} MiB of memory, more than any host has in total (the largest is {largestHost} with {largestTotalMiB} MiB)"))
             .ToArray();
         if (errors.Length > 0) throw new PoolFileInvalidException(errors);
     }

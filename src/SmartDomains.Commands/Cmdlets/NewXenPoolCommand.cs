@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Management.Automation;
+using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
+using SmartDomains.Planning;
+using SmartDomains.Pools;
+using SmartDomains.Xl;
+
+namespace SmartDomains.Commands.Cmdlets;
+
+/// <summary>Reads a pool description and plans it onto hosts. It only reads from hosts; nothing is created.</summary>
+[Cmdlet(VerbsCommon.New, "XenPool", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(XenPool))]
+public sealed class NewXenPoolCommand : XenCmdlet
+{
+    private const string PathSet = "Path";
+    private const string DefinitionSet = "Definition";
+
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>The description as a hashtable, with the same keys as a pool file.</summary>
+    [Parameter(ParameterSetName = DefinitionSet, Mandatory = true)]
+    [ValidateNotNull]
+    public IDictionary? Definition { get; set; }
+
+    [Parameter]
+    [Alias("Host")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    public object[]? XenHost { get; set; }
+
+    /// <summary>Values for ${name} placeholders; they override the file's own "parameters".</summary>
+    [Parameter]
+    public Hashtable? Parameter { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var parameters = Parameter?.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => Parameter[k] is null ? "" : LanguagePrimitives.ConvertTo<string>(Parameter[k]))
+            ?? new Dictionary<string, string>();
+        var loader = new PoolLoader(TemplateSearchPath.Current);
+        if (ParameterSetName == DefinitionSet)
+        {
+            var origin = System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, "(definition)");
+            Plan(() => loader.LoadText(PoolInput.ToJson(Definition!), origin, parameters), "(definition)");
+            return;
+        }
+        foreach (var path in Path)
+        {
+            var file = GetUnresolvedProviderPathFromPSPath(path);
+            Plan(() => loader.LoadFile(file, parameters), file);
+        }
+    }
+
+    private void Plan(Func<PoolDefinition> load, string target)
+    {
+        PoolDefinition definition;
+        try { definition = load(); }
+        catch (XenHostException ex)
+        {
+            WriteError(ToErrorRecord(ex, target));
+            return;
+        }
+        var connections = ResolveConnections(XenHost);
+        if (connections.Count == 0) return;
+        try
+        {
+            // A domain larger than any host is a mistake in the file: found from cached facts, before any host is asked.
+            PoolPlanner.CheckFitsSomeHost(definition, connections.Select(c => c.Host.TotalMemoryMiB ?? long.MaxValue).Max(), connections.MaxBy(c => c.Host.TotalMemoryMiB ?? 0)!.Name);
+            var capacities = ReadCapacities(connections);
+            if (capacities.Count < connections.Count) return;
+            WriteObject(PoolPlanner.Plan(definition, capacities));
+        }
+        catch (XenHostException ex)
+        {
+            WriteError(ToErrorRecord(ex, target));
+        }
+    }
+
+    private IReadOnlyList<HostCapacity> ReadCapacities(IReadOnlyList<HostConnection> connections)
+    {
+        var capacities = new List<HostCapacity>();
+        ForEachHost(connections, async (connection, pump) =>
+        {
+            var result = await connection.RunXlAsync(Stopping, "info").ConfigureAwait(false);
+            var info = XlInfoParser.Parse(result.StdOut, connection.Name);
+            var host = connection.Host;
+            host.TotalMemoryMiB = info.TotalMemoryMiB;
+            host.FreeMemoryMiB = info.FreeMemoryMiB;
+            host.NrCpus = info.NrCpus;
+            host.XenVersion = info.XenVersion;
+            pump.Post(() => capacities.Add(new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir)));
+        });
+        return capacities.OrderBy(c => connections.ToList().FindIndex(x => x.Name == c.Name)).ToArray();
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections;
+using System.Management.Automation;
+using Newtonsoft.Json.Linq;
+
+namespace SmartDomains.Commands;
+
+/// <summary>Turns a -Definition hashtable (nested hashtables, arrays, PSObjects) into the JSON the pool loader reads.</summary>
+internal static class PoolInput
+{
+    public static string ToJson(IDictionary definition) => ToToken(definition).ToString();
+
+    private static JToken ToToken(object? value) => (value is PSObject pso ? pso.BaseObject : value) switch
+    {
+        null => JValue.CreateNull(),
+        IDictionary map => new JObject(map.Keys.Cast<object>().Select(k => new JProperty(k.ToString()!, ToToken(map[k])))),
+        string s => new JValue(s),
+        IEnumerable list => new JArray(list.Cast<object?>().Select(ToToken)),
+        bool b => new JValue(b),
+        int or long or short or byte => new JValue(Convert.ToInt64(value is PSObject p ? p.BaseObject : value)),
+        double or float or decimal => new JValue(Convert.ToDouble(value is PSObject p2 ? p2.BaseObject : value)),
+        var other => new JValue(other.ToString()),
+    };
+}
