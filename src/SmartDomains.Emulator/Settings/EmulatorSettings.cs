@@ -1,0 +1,66 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+
+namespace SmartDomains.Emulator.Settings;
+
+/// <summary>settings.json in the state directory (snake_case). Created with these defaults when missing.</summary>
+public sealed class EmulatorSettings
+{
+    public string Hostname { get; set; } = Environment.MachineName;
+    public long TotalMemory { get; set; } = 16384;
+    public long Dom0Memory { get; set; } = 1024;
+    public int NrCpus { get; set; } = 8;
+    public int XenMajor { get; set; } = 4;
+    public int XenMinor { get; set; } = 17;
+    public string XenExtra { get; set; } = ".3";
+    public LatencySettings LatencyMs { get; set; } = new();
+    public int GuestBootDelayMs { get; set; } = 300;
+    public List<int> GuestPorts { get; set; } = new() { 22 };
+    public FaultSettings Faults { get; set; } = new();
+
+    public static readonly JsonSerializerSettings Json = new()
+    {
+        ContractResolver = new DefaultContractResolver { NamingStrategy = new SnakeCaseNamingStrategy() },
+        Formatting = Formatting.Indented,
+    };
+
+    public static EmulatorSettings Load(string stateDir)
+    {
+        var path = Path.Combine(stateDir, "settings.json");
+        if (!File.Exists(path))
+        {
+            var fresh = new EmulatorSettings();
+            var tmp = path + "." + Environment.ProcessId + ".tmp";
+            File.WriteAllText(tmp, JsonConvert.SerializeObject(fresh, Json) + "\n");
+            try { File.Move(tmp, path, overwrite: false); } catch (IOException) { File.Delete(tmp); }
+        }
+        return JsonConvert.DeserializeObject<EmulatorSettings>(File.ReadAllText(path), Json) ?? new EmulatorSettings();
+    }
+}
+
+public sealed class LatencySettings
+{
+    public int Create { get; set; }
+    public int Shutdown { get; set; }
+    public int Save { get; set; }
+    public int Restore { get; set; }
+}
+
+public sealed class FaultSettings
+{
+    public bool CreateOutOfMemory { get; set; }
+    /// <summary>Domain name (or "*") to seconds after boot at which it crashes.</summary>
+    public Dictionary<string, double> CrashAfterBootS { get; set; } = new();
+    /// <summary>Command name to seconds it sleeps before acting.</summary>
+    public Dictionary<string, double> Hang { get; set; } = new();
+    /// <summary>Domain names (or "*") whose stand-in guest never listens.</summary>
+    public List<string> GuestNeverAnswers { get; set; } = new();
+    public bool SaveDiesMidway { get; set; }
+    /// <summary>Test hook: after destroy, the domain lingers this long as a nameless dying domain.</summary>
+    public int DyingAfterDestroyMs { get; set; }
+
+    public double? CrashAfter(string name) =>
+        CrashAfterBootS.TryGetValue(name, out var s) ? s : CrashAfterBootS.TryGetValue("*", out var all) ? all : null;
+
+    public bool NeverAnswers(string name) => GuestNeverAnswers.Contains(name) || GuestNeverAnswers.Contains("*");
+}

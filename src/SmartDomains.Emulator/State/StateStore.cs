@@ -1,0 +1,59 @@
+using Newtonsoft.Json;
+using SmartDomains.Emulator.Settings;
+
+namespace SmartDomains.Emulator.State;
+
+/// <summary>
+/// state.json under an exclusive lock file. Writers replace the file atomically (write + rename),
+/// so guests may read it without the lock. The lock is held only for a read-modify-write, never while sleeping.
+/// </summary>
+public sealed class StateStore
+{
+    private readonly string _dir;
+    public string StatePath => Path.Combine(_dir, "state.json");
+    private string LockPath => Path.Combine(_dir, "lock");
+
+    public StateStore(string dir) => _dir = dir;
+
+    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Reads without locking (for guests and read-only views), with lazy transitions applied in memory.</summary>
+    public HostState Peek()
+    {
+        var s = Read();
+        Lifecycle.Advance(s, NowMs());
+        return s;
+    }
+
+    /// <summary>Runs a read-modify-write under the lock; lazy transitions are applied first and saved.</summary>
+    public T Update<T>(Func<HostState, T> change, Action<List<DomainRecord>>? onRemoved = null)
+    {
+        using var lk = LockFile.Acquire(LockPath);
+        var s = Read();
+        var removed = Lifecycle.Advance(s, NowMs());
+        var result = change(s);
+        Write(s);
+        onRemoved?.Invoke(removed);
+        return result;
+    }
+
+    private HostState Read()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (!File.Exists(StatePath)) return new HostState();
+                return JsonConvert.DeserializeObject<HostState>(File.ReadAllText(StatePath), EmulatorSettings.Json) ?? new HostState();
+            }
+            catch (IOException) when (attempt < 20) { Thread.Sleep(5); }
+        }
+    }
+
+    private void Write(HostState s)
+    {
+        var tmp = StatePath + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllText(tmp, JsonConvert.SerializeObject(s, EmulatorSettings.Json));
+        File.Move(tmp, StatePath, overwrite: true);
+    }
+}
