@@ -117,4 +117,20 @@ public abstract class XenCmdlet : PSCmdlet
             foreach (var c in connections) c.CommandLog = null;
         }
     }
+
+    /// <summary>
+    /// Like <see cref="ForEachHost"/>, but collects one result per host and returns them in the hosts' order, whatever
+    /// order the hosts answered in. Hosts that failed are missing (their errors are already written).
+    /// </summary>
+    internal IReadOnlyList<(HostConnection Connection, T Result)> CollectFromHosts<T>(IReadOnlyList<HostConnection> connections,
+        Func<HostConnection, PipelinePump, Task<T>> body)
+    {
+        var results = new Dictionary<HostConnection, T>();
+        ForEachHost(connections, async (connection, pump) =>
+        {
+            var result = await body(connection, pump).ConfigureAwait(false);
+            pump.Post(() => results[connection] = result);
+        });
+        return connections.Where(results.ContainsKey).Select(c => (c, results[c])).ToArray();
+    }
 }

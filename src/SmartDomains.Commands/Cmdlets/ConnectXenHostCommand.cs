@@ -117,7 +117,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
                 connections.Add(HostConnection.Create(info));
         }
 
-        ForEachHost(connections, async (connection, pump) =>
+        var connected = CollectFromHosts(connections, async (connection, pump) =>
         {
             await Task.Run(() => connection.Connect(Stopping), Stopping).ConfigureAwait(false);
             pump.Post(() => Registry.Set(connection));
@@ -129,8 +129,9 @@ public sealed class ConnectXenHostCommand : XenCmdlet
             {
                 pump.Post(() => WriteWarning($"Connected to {connection.Name}, but could not read its facts: {ex.Message}"));
             }
-            pump.Post(() => WriteObject(connection.Host));
+            return connection.Host;
         });
+        foreach (var (_, host) in connected) WriteObject(host);
     }
 
     private HostKeyPolicy ParsePolicy()

@@ -13,6 +13,7 @@ public sealed class DisconnectXenHostCommand : XenCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Host", "Name")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    [SupportsWildcards]
     public object[]? XenHost { get; set; }
 
     [Parameter]

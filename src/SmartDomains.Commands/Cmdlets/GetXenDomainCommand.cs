@@ -33,18 +33,12 @@ public sealed class GetXenDomainCommand : XenCmdlet
     {
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();
-        var found = new Dictionary<string, IReadOnlyList<XenDomain>>();
-        ForEachHost(connections, async (connection, pump) =>
-        {
-            var result = await connection.RunXlAsync(Stopping, "list", "-v").ConfigureAwait(false);
-            var domains = XlListParser.Parse(result.StdOut, connection.Name);
-            pump.Post(() => found[connection.Name] = domains);
-        });
+        var found = CollectFromHosts(connections, async (connection, _) =>
+            XlListParser.Parse((await connection.RunXlAsync(Stopping, "list", "-v").ConfigureAwait(false)).StdOut, connection.Name));
 
         var matchedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var c in connections)
+        foreach (var (_, domains) in found)
         {
-            if (!found.TryGetValue(c.Name, out var domains)) continue;
             foreach (var d in domains.OrderBy(d => d.DomId))
             {
                 if (d.DomId == 0 && !IncludeDom0) continue;

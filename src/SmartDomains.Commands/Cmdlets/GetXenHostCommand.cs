@@ -36,14 +36,7 @@ public sealed class GetXenHostCommand : XenCmdlet
             WriteObject(connections.Select(c => c.Host), enumerateCollection: true);
             return;
         }
-        var refreshed = new Dictionary<string, XenHost>();
-        ForEachHost(connections, async (connection, pump) =>
-        {
-            var host = await HostFacts.RefreshAsync(connection, Stopping).ConfigureAwait(false);
-            pump.Post(() => refreshed[connection.Name] = host);
-        });
-        // Keep the caller's order, whatever order the hosts answered in.
-        foreach (var c in connections)
-            if (refreshed.TryGetValue(c.Name, out var host)) WriteObject(host);
+        foreach (var (_, host) in CollectFromHosts(connections, (c, _) => HostFacts.RefreshAsync(c, Stopping)))
+            WriteObject(host);
     }
 }

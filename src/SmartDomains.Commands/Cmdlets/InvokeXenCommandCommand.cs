@@ -29,14 +29,10 @@ public sealed class InvokeXenCommandCommand : XenCmdlet
         var command = RemoteCommand.Xl(ArgumentList);
         var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .Where(c => ShouldProcess(c.Name, command.CommandLine)).ToArray();
-        ForEachHost(connections, async (connection, pump) =>
+        foreach (var (_, result) in CollectFromHosts(connections, (c, _) => c.RunAsync(command, Stopping)))
         {
-            var result = await connection.RunAsync(command, Stopping).ConfigureAwait(false);
-            pump.Post(() =>
-            {
-                WriteObject(result);
-                if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result, command), result));
-            });
-        });
+            WriteObject(result);
+            if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result, command), result));
+        }
     }
 }

@@ -78,20 +78,13 @@ public sealed class NewXenPoolCommand : XenCmdlet
         }
     }
 
-    private IReadOnlyList<HostCapacity> ReadCapacities(IReadOnlyList<HostConnection> connections)
-    {
-        var capacities = new List<HostCapacity>();
-        ForEachHost(connections, async (connection, pump) =>
+    private IReadOnlyList<HostCapacity> ReadCapacities(IReadOnlyList<HostConnection> connections) =>
+        CollectFromHosts(connections, async (connection, _) =>
         {
             var result = await connection.RunXlAsync(Stopping, "info").ConfigureAwait(false);
             var info = XlInfoParser.Parse(result.StdOut, connection.Name);
             var host = connection.Host;
-            host.TotalMemoryMiB = info.TotalMemoryMiB;
-            host.FreeMemoryMiB = info.FreeMemoryMiB;
-            host.NrCpus = info.NrCpus;
-            host.XenVersion = info.XenVersion;
-            pump.Post(() => capacities.Add(new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir)));
-        });
-        return capacities.OrderBy(c => connections.ToList().FindIndex(x => x.Name == c.Name)).ToArray();
-    }
+            (host.TotalMemoryMiB, host.FreeMemoryMiB, host.NrCpus, host.XenVersion) = (info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, info.XenVersion);
+            return new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir);
+        }).Select(r => r.Result).ToArray();
 }
