@@ -8,6 +8,8 @@ public static class DependencyGraph
     public static IReadOnlyList<IReadOnlyList<string>> Resolve(IReadOnlyList<PoolDomain> domains, TemplateLibrary library,
         JArray? declarations, string file, PoolDiagnostics diagnostics)
     {
+        // Duplicate names are reported elsewhere; the graph keeps the first of each.
+        domains = domains.DistinctBy(d => d.Name, StringComparer.Ordinal).ToArray();
         var byName = domains.ToDictionary(d => d.Name, StringComparer.Ordinal);
         JToken? TokenOf(PoolDomain d) =>
             declarations?.OfType<JObject>().FirstOrDefault(o => (string?)o["name"] == d.GroupName)?["dependsOn"];
