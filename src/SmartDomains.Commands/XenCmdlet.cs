@@ -14,7 +14,7 @@ public abstract class XenCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stop = new();
 
-    protected CancellationToken Stopping => _stop.Token;
+    protected CancellationToken Cancellation => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -105,12 +105,12 @@ public abstract class XenCmdlet : PSCmdlet
         var tasks = connections.Select(c => Task.Run(async () =>
         {
             try { await body(c, pump).ConfigureAwait(false); }
-            catch (OperationCanceledException) when (Stopping.IsCancellationRequested) { }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested) { }
             catch (Exception ex) { pump.Post(() => WriteError(ToErrorRecord(ex, c.Host))); }
-        }, Stopping)).ToArray();
+        }, Cancellation)).ToArray();
         try
         {
-            pump.RunUntilComplete(Task.WhenAll(tasks), Stopping);
+            pump.RunUntilComplete(Task.WhenAll(tasks), Cancellation);
         }
         finally
         {

@@ -119,11 +119,11 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
         var connected = CollectFromHosts(connections, async (connection, pump) =>
         {
-            await Task.Run(() => connection.Connect(Stopping), Stopping).ConfigureAwait(false);
+            await Task.Run(() => connection.Connect(Cancellation), Cancellation).ConfigureAwait(false);
             pump.Post(() => Registry.Set(connection));
             try
             {
-                await HostFacts.RefreshAsync(connection, Stopping).ConfigureAwait(false);
+                await HostFacts.RefreshAsync(connection, Cancellation).ConfigureAwait(false);
             }
             catch (XenHostException ex) when (ex.ErrorId != XenErrorIds.HostUnreachable)
             {

@@ -34,7 +34,7 @@ public sealed class GetXenDomainCommand : XenCmdlet
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();
         var found = CollectFromHosts(connections, async (connection, _) =>
-            XlListParser.Parse((await connection.RunXlAsync(Stopping, "list", "-v").ConfigureAwait(false)).StdOut, connection.Name));
+            XlListParser.Parse((await connection.RunXlAsync(Cancellation, "list", "-v").ConfigureAwait(false)).StdOut, connection.Name));
 
         var matchedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, domains) in found)

@@ -36,7 +36,7 @@ public sealed class GetXenHostCommand : XenCmdlet
             WriteObject(connections.Select(c => c.Host), enumerateCollection: true);
             return;
         }
-        foreach (var (_, host) in CollectFromHosts(connections, (c, _) => HostFacts.RefreshAsync(c, Stopping)))
+        foreach (var (_, host) in CollectFromHosts(connections, (c, _) => HostFacts.RefreshAsync(c, Cancellation)))
             WriteObject(host);
     }
 }

@@ -29,7 +29,7 @@ public sealed class InvokeXenCommandCommand : XenCmdlet
         var command = RemoteCommand.Xl(ArgumentList);
         var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
             .Where(c => ShouldProcess(c.Name, command.CommandLine)).ToArray();
-        foreach (var (_, result) in CollectFromHosts(connections, (c, _) => c.RunAsync(command, Stopping)))
+        foreach (var (_, result) in CollectFromHosts(connections, (c, _) => c.RunAsync(command, Cancellation)))
         {
             WriteObject(result);
             if (!result.Succeeded) WriteError(ToErrorRecord(XlFailure.From(result, command), result));

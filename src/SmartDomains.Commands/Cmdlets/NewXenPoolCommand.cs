@@ -81,7 +81,7 @@ public sealed class NewXenPoolCommand : XenCmdlet
     private IReadOnlyList<HostCapacity> ReadCapacities(IReadOnlyList<HostConnection> connections) =>
         CollectFromHosts(connections, async (connection, _) =>
         {
-            var result = await connection.RunXlAsync(Stopping, "info").ConfigureAwait(false);
+            var result = await connection.RunXlAsync(Cancellation, "info").ConfigureAwait(false);
             var info = XlInfoParser.Parse(result.StdOut, connection.Name);
             var host = connection.Host;
             (host.TotalMemoryMiB, host.FreeMemoryMiB, host.NrCpus, host.XenVersion) = (info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, info.XenVersion);
