@@ -1,0 +1,84 @@
+using System.Text;
+using SmartDomains.Planning;
+using SmartDomains.Pools;
+using SmartDomains.Tests.XlConfig;
+using SmartDomains.XlConfig;
+using Xunit;
+
+namespace SmartDomains.Tests.Pools;
+
+/// <summary>Every config the one renderer produces is parsed by Xen's own libxlutil, and its values checked.</summary>
+public sealed class RendererRefereeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sd-render-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static readonly HostCapacity[] Hosts =
+    {
+        new("a", 65536, 65536, 16, "/etc/xen", "/var/lib/xen/images"),
+        new("b", 32768, 32768, 8, "/etc/xen", "/srv/xen/images"),
+        new("c", 16384, 16384, 4, "/etc/xen", "/var/lib/xen/images"),
+    };
+
+    public static TheoryData<string> Cmdlines => new()
+    {
+        "console=hvc0 quiet", "root=/dev/xvda1 ro init=\"/bin/sh -c 'echo hi'\"", "a\\b\\\\c", "$(reboot) `id` ; | & > <",
+        "tab\there", "ünïcödé=ok", "#not-a-comment", "x=[1,2]", "semi;colon",
+    };
+
+    private XenPool PlanSample() =>
+        PoolPlanner.Plan(PoolFixture.Loader().LoadFile(PoolFixture.Sample("glite-lab.json")), Hosts);
+
+    [Fact]
+    public void Every_domain_of_the_sample_pool_renders_to_a_config_libxlutil_accepts_with_the_same_values()
+    {
+        Assert.True(Libxlutil.Available, "libxlutil.so.4.17 (Debian libxenmisc4.17) is needed as the referee; install it.");
+        var pool = PlanSample();
+        Assert.Equal(8, pool.Domains.Count);
+        foreach (var domain in pool.Domains) CheckAgainstLibxlutil(pool.RenderConfig(domain), domain);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlines))]
+    public void Hostile_cmdlines_survive_rendering_exactly(string cmdline)
+    {
+        Assert.True(Libxlutil.Available, "libxlutil.so.4.17 (Debian libxenmisc4.17) is needed as the referee; install it.");
+        var file = PoolFixture.Write(_dir, "p.json", Newtonsoft.Json.JsonConvert.SerializeObject(new
+        {
+            name = "p",
+            domains = new[] { new { name = "k", extends = "debian", cmdline } },
+        }));
+        var pool = PoolPlanner.Plan(PoolFixture.Loader().LoadFile(file), Hosts);
+        CheckAgainstLibxlutil(pool.RenderConfig(pool.Domains[0]), pool.Domains[0]);
+    }
+
+    private static void CheckAgainstLibxlutil(string text, PoolDomain domain)
+    {
+        Libxlutil.RefResult? checkedResult = null;
+        var result = Libxlutil.Parse(Encoding.UTF8.GetBytes(text), domain.Name + ".cfg", r =>
+        {
+            Assert.Equal((0, domain.Name), Libxlutil.GetString(r.Cfg, "name"));
+            Assert.Equal((0, domain.Type), Libxlutil.GetString(r.Cfg, "type"));
+            Assert.Equal((0, domain.MemoryMiB), Libxlutil.GetLong(r.Cfg, "memory"));
+            Assert.Equal((0, (long)domain.VCpus), Libxlutil.GetLong(r.Cfg, "vcpus"));
+            Assert.Equal((0, domain.OnCrash), Libxlutil.GetString(r.Cfg, "on_crash"));
+            if (domain.Bootloader is not null) Assert.Equal((0, domain.Bootloader), Libxlutil.GetString(r.Cfg, "bootloader"));
+            if (domain.Cmdline is not null) Assert.Equal((0, domain.Cmdline), Libxlutil.GetString(r.Cfg, "cmdline"));
+            var disks = Libxlutil.GetList(r.Cfg, "disk");
+            Assert.Equal(domain.Disks.Select(XlConfigRenderer.DiskSpec), disks.Items);
+            var vifs = Libxlutil.GetList(r.Cfg, "vif");
+            Assert.Equal(domain.Network.Select(XlConfigRenderer.VifSpec), vifs.Items);
+            checkedResult = r;
+        });
+        Assert.True(result.Rc == 0, $"libxlutil rejected the config (rc {result.Rc}): {string.Join(" / ", result.Messages)}\n{text}");
+        Assert.NotNull(checkedResult);
+
+        // The disk and vif strings also mean what we meant, read as xl reads them.
+        var parsed = XlConfigParser.Parse(text, domain.Name + ".cfg");
+        Assert.True(parsed.Success);
+        var typed = XlDomainConfig.From(parsed.Config!, out var failure);
+        Assert.Null(failure);
+        Assert.Equal(domain.Disks.Select(d => (d.Target, d.Format, d.Vdev, true)), typed!.Disks.Select(d => (d.Target, d.Format, d.Vdev, d.ReadWrite)));
+        Assert.Equal(domain.Network.Select(n => (n.Mac, n.Bridge, n.Ip)), typed.Vifs.Select(v => (v.Mac, v.Bridge, v.Ip)));
+    }
+}
