@@ -8,8 +8,7 @@ $script:Helper = Join-Path $PSScriptRoot 'testhost.sh'
 $script:RunDir = '/run/smartdomains-testhosts'           # markers (owner PID per host) and the lock
 $script:CreatedPathsFile = Join-Path $script:RunDir 'created-mountpoints.txt'
 $script:MountPoints = '/etc/xen', '/var/lib/xen', '/var/lib/smartdomains', '/usr/local/sbin'
-$script:LiveHosts = [System.Collections.Generic.List[object]]::new()   # for the exit hook only
-$script:ExitHookRegistered = $false
+$script:Watchdogs = @{}   # prefix -> PID of this process's watchdog (see Start-OwnerWatchdog)
 
 #region native commands
 
@@ -81,7 +80,8 @@ function Test-ProcessAlive {
 function Test-OwnSshd {
     param([int] $ProcessId, [string] $Config)
     try { $cmd = [System.IO.File]::ReadAllText("/proc/$ProcessId/cmdline") } catch { return $false }
-    $cmd.Split([char]0) -contains $Config
+    # The listener rewrites its argv ("sshd: /usr/sbin/sshd -D -f CONFIG -e [listener] ..."), so search the text.
+    $cmd.Contains(" $Config")
 }
 
 # Serializes allocation, markers and mount-point bookkeeping between concurrent test runs.
@@ -204,12 +204,13 @@ function Set-HostKeyProperty {
 #region host files
 
 function New-TestHostObject {
-    param([string] $Name, [int] $Index, [string] $Dir, [string] $ClientKeyFile, [string] $EmulatorDir, [int] $TmpfsSizeMiB)
+    param([string] $Name, [string] $Prefix, [int] $Index, [string] $Dir, [string] $ClientKeyFile, [string] $EmulatorDir, [int] $TmpfsSizeMiB)
     $fs = Join-Path $Dir 'fs'
     $varLibXen = Join-Path $fs 'var-lib-xen'
     [pscustomobject]@{
         PSTypeName         = 'SmartDomains.TestHost'
         Name               = $Name
+        Prefix             = $Prefix
         Namespace          = $Name
         Address            = "10.231.$Index.2"
         Port               = 22
@@ -356,14 +357,39 @@ function Remove-TestHostResource {
     Remove-Item -LiteralPath (Get-MarkerPath $Name) -ErrorAction Ignore
 }
 
-function Register-ExitCleanup {
-    if ($script:ExitHookRegistered) { return }
-    # Runs when pwsh exits normally without AfterAll having run; crashes are handled by Clear-StaleTestHosts.
-    $null = Register-EngineEvent -SourceIdentifier PowerShell.Exiting -Action {
-        $hosts = @($script:LiveHosts)
-        if ($hosts.Count) { Stop-TestHostSet -Hosts $hosts }
-    }
-    $script:ExitHookRegistered = $true
+# The command line that runs this pwsh again (dotnet tool: dotnet + pwsh.dll; installed: pwsh).
+function Get-PwshCommand {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path -Leaf $exe) -eq 'dotnet') { $exe, (Join-Path $PSHOME 'pwsh.dll') } else { , $exe }
+}
+
+function Test-OwnWatchdog {
+    param([Nullable[int]] $ProcessId)
+    if (-not $ProcessId -or -not (Test-ProcessAlive $ProcessId)) { return $false }
+    try { $cmd = [System.IO.File]::ReadAllText("/proc/$ProcessId/cmdline") } catch { return $false }
+    $cmd.Contains("watch-loop`0$PID`0")
+}
+
+# One detached watchdog per (this process, prefix). When this process dies without Stop-TestHostSet
+# (crash, kill -9, a test run that exits early: PowerShell.Exiting does not fire under -File/-Command),
+# it runs Clear-StaleTestHosts. Stop-TestHostSet ends it once the process owns no hosts of that prefix.
+function Start-OwnerWatchdog {
+    param([Parameter(Mandatory)][string] $Prefix)
+    if (Test-OwnWatchdog $script:Watchdogs[$Prefix]) { return }
+    $module = $PSCommandPath -replace "'", "''"
+    $clear = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$module'; Clear-StaleTestHosts -Prefix $Prefix -Verbose"
+    $cmd = @(Get-PwshCommand) + '-NoProfile', '-NonInteractive', '-Command', $clear
+    $log = Join-Path $script:RunDir 'watchdog.log'
+    $script:Watchdogs[$Prefix] = [int] (Invoke-Helper (@('watch', $PID, (Get-ProcessStartTicks $PID), $log) + $cmd)).StdOut.Trim()
+}
+
+function Stop-OwnerWatchdog {
+    param([Parameter(Mandatory)][string] $Prefix)
+    $owned = Get-HostMarker | Where-Object { $_.OwnerPid -eq $PID -and $_.Name -match "^$Prefix\d+$" }
+    if ($owned) { return }
+    $watchdog = $script:Watchdogs[$Prefix]
+    if (Test-OwnWatchdog $watchdog) { $null = Invoke-Helper 'kill', $watchdog }
+    $script:Watchdogs.Remove($Prefix)
 }
 
 #endregion
@@ -384,7 +410,9 @@ function Start-TestHostSet {
         # Namespace and interface names are PREFIX+N(-r|-n), limited to 15 characters.
         [ValidatePattern('^[a-z][a-z0-9]{0,9}$')][string] $Prefix = 'sdt',
         # Extra keys for the emulator's settings.json (hostname is always the host name).
-        [hashtable] $Settings
+        [hashtable] $Settings,
+        # No watchdog: only Stop-TestHostSet or Clear-StaleTestHosts remove the hosts (for testing the latter).
+        [switch] $NoWatchdog
     )
     if ((Invoke-NativeCommand id '-u').StdOut.Trim() -ne '0') { throw 'Test hosts need root (namespaces, mounts).' }
     if ($EmulatorDir) {
@@ -400,7 +428,6 @@ function Start-TestHostSet {
         foreach ($i in 1..$Count) {
             $h = New-TestHostReservation -Prefix $Prefix -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB
             $set.Add($h)
-            $script:LiveHosts.Add($h)
             # One client key per set, copied into each host's Dir so every host is self-contained.
             if (-not $clientKey) { $clientKey = $h.ClientKeyFile; $null = New-Ed25519Key -Path $clientKey }
             else { Copy-Item "$clientKey*" $h.Dir }
@@ -409,12 +436,12 @@ function Start-TestHostSet {
             Start-SshdProcess $h
         }
         foreach ($h in $set) { Wait-SshdReady $h }
+        if (-not $NoWatchdog) { Start-OwnerWatchdog $Prefix }
     }
     catch {
         Stop-TestHostSet -Hosts $set
         throw
     }
-    Register-ExitCleanup
     Write-Verbose "Started $Count test host(s) in $($sw.ElapsedMilliseconds) ms"
     $set.ToArray()
 }
@@ -428,7 +455,7 @@ function New-TestHostReservation {
         $index = Select-FreeSubnet $Prefix
         $name = "$Prefix$index"
         $dir = [System.IO.Directory]::CreateTempSubdirectory("$name-").FullName
-        $h = New-TestHostObject -Name $name -Index $index -Dir $dir -ClientKeyFile (Join-Path $dir 'client_ed25519') `
+        $h = New-TestHostObject -Name $name -Prefix $Prefix -Index $index -Dir $dir -ClientKeyFile (Join-Path $dir 'client_ed25519') `
             -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB
         Write-HostMarker $h
         $h
@@ -449,9 +476,9 @@ function Stop-TestHostSet {
             Remove-TestHostResource -Name $h.Name -Namespace $h.Namespace -RootInterface $h.RootInterface -Dir $h.Dir
             $h.SshdPid = $null
             $h.AnchorPid = $null
-            $null = $script:LiveHosts.Remove($h)
         }
         Use-HarnessLock { Remove-CreatedMountPoint }
+        foreach ($prefix in $all.Prefix | Select-Object -Unique) { Stop-OwnerWatchdog $prefix }
         Write-Verbose "Stopped $($all.Count) test host(s) in $($sw.ElapsedMilliseconds) ms"
     }
 }
@@ -463,15 +490,17 @@ function Clear-StaleTestHosts {
     #>
     [CmdletBinding()]
     param([ValidatePattern('^[a-z][a-z0-9]{0,9}$')][string] $Prefix = 'sdt', [switch] $PassThru)
-    $stale = @(Get-HostMarker | Where-Object {
-            $_.Name -match "^$Prefix\d+$" -and -not (Test-ProcessAlive $_.OwnerPid $_.OwnerStartTicks)
-        })
-    foreach ($m in $stale) {
-        Write-Verbose "Removing stale test host $($m.Name) (owner PID $($m.OwnerPid) is gone)"
-        Remove-TestHostResource -Name $m.Name -Namespace $m.Namespace -RootInterface $m.RootInterface -Dir $m.Dir
+    # Under the lock: the owner's watchdog may be clearing the same hosts right now.
+    $cleared = Use-HarnessLock {
+        foreach ($m in Get-HostMarker) {
+            if ($m.Name -notmatch "^$Prefix\d+$" -or (Test-ProcessAlive $m.OwnerPid $m.OwnerStartTicks)) { continue }
+            Write-Verbose "Removing stale test host $($m.Name) (owner PID $($m.OwnerPid) is gone)"
+            Remove-TestHostResource -Name $m.Name -Namespace $m.Namespace -RootInterface $m.RootInterface -Dir $m.Dir
+            $m.Name
+        }
+        Remove-CreatedMountPoint
     }
-    if ($stale.Count) { Use-HarnessLock { Remove-CreatedMountPoint } }
-    if ($PassThru) { $stale.Name }
+    if ($PassThru) { $cleared }
 }
 
 #endregion

@@ -6,6 +6,8 @@
 #   testhost.sh sshd HOLDER CONFIG LOG start sshd inside the holder's mount+net namespace (detached)
 #   testhost.sh kill-sessions NS HOLDER kill every sshd in NS except the holder, with its descendants
 #   testhost.sh kill PID...            TERM, then KILL after ~1 s
+#   testhost.sh watch OWNER TICKS LOG CMD...  detached watchdog: once process OWNER (with start time
+#                                      TICKS) is gone, run CMD (the module's Clear-StaleTestHosts); prints its PID
 #   testhost.sh down NS ROOTIF         kill all processes in NS, delete the veth and the netns
 #
 # Only namespaces, links and processes created by this script (via the module) are ever touched.
@@ -86,6 +88,22 @@ kill_pids() { # PID... : TERM, then KILL whatever is left after ~1 s
     kill -KILL "$@" 2>/dev/null || true
 }
 
+owner_alive() { # PID TICKS: same process (start time) and not a zombie
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    want=$2
+    # shellcheck disable=SC2086 # split the stat fields after the command name
+    set -- ${st##*) }
+    [ "$1" != Z ] && [ "${20}" = "$want" ]
+}
+
+watch_loop() { # OWNER TICKS CMD...
+    owner=$1; ticks=$2; shift 2
+    cd /
+    while owner_alive "$owner" "$ticks"; do sleep 1; done
+    echo "$(date -Is) owner $owner is gone: $*"
+    exec "$@"
+}
+
 ns_pids() { ip netns pids "$1" 2>/dev/null || true; }
 
 kill_sessions() { # NS HOLDER
@@ -119,6 +137,12 @@ case $cmd in
     sshd) [ $# -eq 3 ] || die "usage: sshd HOLDER CONFIG LOG"; sshd_start "$@" ;;
     kill-sessions) [ $# -eq 2 ] || die "usage: kill-sessions NS HOLDER"; kill_sessions "$@" ;;
     kill) kill_pids "$@" ;;
+    watch)
+        [ $# -ge 4 ] || die "usage: watch OWNER TICKS LOG CMD..."
+        owner=$1; ticks=$2; log=$3; shift 3
+        setsid sh "$0" watch-loop "$owner" "$ticks" "$@" </dev/null >>"$log" 2>&1 &
+        echo $! ;;
+    watch-loop) watch_loop "$@" ;;
     down) [ $# -eq 2 ] || die "usage: down NS ROOTIF"; down "$@" ;;
     *) die "unknown command '$cmd'" ;;
 esac
