@@ -261,6 +261,11 @@ Subsystem sftp internal-sftp
 "@ | Set-Content -Path $TestHost.SshdConfig
 }
 
+function ConvertTo-ShellLiteral {
+    param([Parameter(Mandatory)][string] $Text)
+    "'" + $Text.Replace("'", "'\''") + "'"
+}
+
 # xl inside the host is a shim that runs the published emulator with the absolute dotnet path
 # (sshd sessions get a minimal PATH).
 function Write-XlShim {
@@ -269,7 +274,7 @@ function Write-XlShim {
     if ($TestHost.EmulatorDir) {
         $dotnet = (Get-Command dotnet -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
         $dotnet = (Get-Item $dotnet).ResolvedTarget ?? $dotnet
-        $body = "exec '$dotnet' '$($TestHost.EmulatorDir)/xl.dll' `"`$@`""
+        $body = "exec $(ConvertTo-ShellLiteral $dotnet) $(ConvertTo-ShellLiteral "$($TestHost.EmulatorDir)/xl.dll") `"`$@`""
     }
     else {
         $body = "echo 'xl: no emulator configured (Start-TestHostSet -EmulatorDir)' >&2; exit 127"
@@ -514,7 +519,7 @@ function Stop-TestHostSshd {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost,
+        [Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost,
         [switch] $KillSessions
     )
     process {
@@ -534,7 +539,7 @@ function Start-TestHostSshd {
     Starts sshd again with the same config, host key and mounts; waits until it accepts TCP.
     #>
     [CmdletBinding()]
-    param([Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost, [switch] $PassThru)
+    param([Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost, [switch] $PassThru)
     process {
         if ($TestHost.SshdPid -and (Test-OwnSshd $TestHost.SshdPid $TestHost.SshdConfig)) {
             Write-Verbose "sshd of $($TestHost.Name) already runs (PID $($TestHost.SshdPid))"
@@ -551,7 +556,7 @@ function Start-TestHostSshd {
 
 function Restart-TestHostSshd {
     [CmdletBinding()]
-    param([Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost, [switch] $KillSessions, [switch] $PassThru)
+    param([Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost, [switch] $KillSessions, [switch] $PassThru)
     process {
         Stop-TestHostSshd -TestHost $TestHost -KillSessions:$KillSessions
         Start-TestHostSshd -TestHost $TestHost -PassThru:$PassThru
@@ -568,7 +573,7 @@ function Set-TestHostLink {
     #>
     [CmdletBinding(DefaultParameterSetName = 'Down')]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost,
+        [Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost,
         [Parameter(Mandatory, ParameterSetName = 'Down')][switch] $Down,
         [Parameter(Mandatory, ParameterSetName = 'Up')][switch] $Up
     )
@@ -585,7 +590,7 @@ function Set-TestHostKey {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost,
+        [Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost,
         [Parameter(Mandatory)][switch] $New,
         [switch] $PassThru
     )
@@ -605,22 +610,22 @@ function Assert-HostAnchor {
 function Invoke-TestHostShell {
     <#
     .SYNOPSIS
-    Runs `sh -c COMMAND` inside the host's mount and network namespace (works while sshd is down).
+    Runs `sh -c COMMAND` inside the host's mount, network and UTS namespace (works while sshd is down).
     Returns stdout; throws on non-zero exit. -PassThru returns ExitCode, StdOut, StdErr and never throws
     for the exit code.
     #>
     [CmdletBinding()]
     [OutputType([string], [pscustomobject])]
     param(
-        [Parameter(Mandatory, ValueFromPipeline)][Alias('Host')] $TestHost,
-        [Parameter(Mandatory, Position = 0)][string] $Command,
+        [Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost,
+        [Parameter(Mandatory, Position = 1)][string] $Command,
         [switch] $PassThru,
         [int] $TimeoutSec = 120
     )
     process {
         Assert-HostAnchor $TestHost
         Write-Verbose "[$($TestHost.Name)] $Command"
-        $r = Invoke-NativeCommand nsenter '-t', $TestHost.AnchorPid, '-m', '-n', '/bin/sh', '-c', $Command `
+        $r = Invoke-NativeCommand nsenter '-t', $TestHost.AnchorPid, '-m', '-n', '-u', '/bin/sh', '-c', $Command `
             -AllowFailure -TimeoutSec $TimeoutSec
         if ($PassThru) { return $r }
         if ($r.ExitCode -ne 0) {

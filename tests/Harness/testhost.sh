@@ -15,7 +15,7 @@ set -eu
 
 die() { echo "testhost.sh: $*" >&2; exit 1; }
 
-# The holder ("anchor") is a sleep in a private mount namespace. sshd and test shells nsenter it, so
+# The holder ("anchor") is a sleep in a private mount and UTS namespace. sshd and test shells nsenter it, so
 # the mounts (including a tmpfs) survive sshd restarts and stay reachable while sshd is down.
 net_up() { # NS IDX
     ns=$1; idx=$2
@@ -31,8 +31,10 @@ net_up() { # NS IDX
 
 holder_start() { # NS -> prints PID once it runs in its own mount namespace
     ns=$1
-    # ip netns exec unshares the mount namespace (slave of /) before it execs sleep.
-    setsid ip netns exec "$ns" sleep infinity </dev/null >/dev/null 2>&1 &
+    # ip netns exec unshares the mount namespace (slave of /); unshare adds a UTS namespace so that
+    # `hostname` inside the host prints its name, as on a real dom0.
+    setsid ip netns exec "$ns" unshare --uts sh -c 'hostname "$1" && exec sleep infinity' sh "$ns" \
+        </dev/null >/dev/null 2>&1 &
     pid=$!
     i=0
     while [ "$(cat "/proc/$pid/comm" 2>/dev/null || echo gone)" != sleep ]; do
@@ -58,7 +60,7 @@ mount_all() { # HOLDER MOUNT...
 }
 
 sshd_start() { # HOLDER CONFIG LOG; sshd writes its PidFile once it listens
-    setsid nsenter -t "$1" -m -n /usr/sbin/sshd -D -f "$2" -e </dev/null >>"$3" 2>&1 &
+    setsid nsenter -t "$1" -m -n -u /usr/sbin/sshd -D -f "$2" -e </dev/null >>"$3" 2>&1 &
 }
 
 descendants() { # PID... -> those PIDs and all their descendants

@@ -75,8 +75,9 @@ Describe 'Start-TestHostSet' {
 
     It 'host <Name> answers on its own address with its own settings' -ForEach @(0, 1, 2 | ForEach-Object { @{ I = $_; Name = "#$_" } }) {
         $h = $script:Set[$I]
-        $r = Invoke-TestSsh $h 'ip -4 -o addr show; cat /var/lib/xen/emulator/settings.json'
+        $r = Invoke-TestSsh $h 'hostname; ip -4 -o addr show; cat /var/lib/xen/emulator/settings.json'
         $r.ExitCode | Should -Be 0 -Because $r.Output
+        ($r.Output -split "`n")[0] | Should -Be $h.Name
         $r.Output | Should -Match ([regex]::Escape("inet $($h.Address)/24"))
         ($r.Output.Substring($r.Output.IndexOf('{')) | ConvertFrom-Json).hostname | Should -Be $h.Name
         ($r.Output.Substring($r.Output.IndexOf('{')) | ConvertFrom-Json).bootDelayMs | Should -Be 0
@@ -113,7 +114,9 @@ Describe 'Start-TestHostSet' {
         Test-Path /usr/local/sbin/xl | Should -BeFalse -Because 'the shim lives only inside the host'
     }
 
-    It 'runs xl list through the published emulator' -Skip:(-not $script:RealEmulator) {
+    It 'runs xl list through the published emulator' {
+        # -Skip:$x would be evaluated at discovery, before BeforeAll knows about the emulator.
+        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl.dll'; return }
         $r = Invoke-TestSsh $script:Set[0] 'xl list'
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match 'Domain-0'
@@ -142,6 +145,7 @@ Describe 'Invoke-TestHostShell' {
         Invoke-TestHostShell -Host $h 'echo inside > /etc/xen/from-shell'
         (Invoke-TestSsh $h 'cat /etc/xen/from-shell').Output | Should -Be 'inside'
         Invoke-TestHostShell -Host $h 'ip -4 -o addr show' | Should -Match ([regex]::Escape($h.Address))
+        (Invoke-TestHostShell $h 'hostname').Trim() | Should -Be $h.Name
     }
 
     It 'throws on a non-zero exit and returns ExitCode/StdOut/StdErr with -PassThru' {
