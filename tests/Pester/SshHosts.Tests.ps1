@@ -39,12 +39,12 @@ Describe 'SSH test hosts' -Skip:(-not $canRunHosts) {
         }
 
         It 'connects to several computer names in one call' {
-            $hosts = Connect-XenHost -ComputerName $set.Address -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known
-            ($hosts.Name | Sort-Object) | Should -Be ($set.Address | Sort-Object)
+            $hosts = Connect-XenHost -ComputerName ($set | ForEach-Object Address) -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known
+            ($hosts.Name | Sort-Object) | Should -Be ($set | ForEach-Object Address | Sort-Object)
         }
 
         It 'refuses a key the host does not authorize, with XenAuthenticationFailed' {
-            $wrong = New-TestClientKey -Path (Join-Path $work 'wrong_ed25519')
+            $wrong = (New-TestClientKey -Directory $work -Name wrong_ed25519).KeyFile
             Connect-XenHost -ComputerName $set[0].Address -KeyFile $wrong -KnownHostsFile $known -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'XenAuthenticationFailed*'
             $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
@@ -109,15 +109,16 @@ Describe 'SSH test hosts' -Skip:(-not $canRunHosts) {
             $h = $set[1]
             $file = Join-Path $work 'changed_known_hosts'
             Copy-Item $known $file
-            $new = Set-TestHostKey -Host $h -New
+            Set-TestHostKey -Host $h -New
             foreach ($policy in 'Strict', 'AcceptNew') {
                 Connect-XenHost -ComputerName $h.Address -KeyFile $h.ClientKeyFile -KnownHostsFile $file -HostKeyPolicy $policy -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
                 $err[0].FullyQualifiedErrorId | Should -BeLike 'XenHostKeyMismatch*'
                 $err[0].Exception.Message | Should -Match 'CHANGED'
             }
             (Get-Content $file -Raw) | Should -Be (Get-Content $known -Raw)
-            $fp = if ($new -is [string]) { $new } else { $new.HostKeyFingerprint }
-            Connect-XenHost -ComputerName $h.Address -KeyFile $h.ClientKeyFile -KnownHostsFile $file -HostKeyPolicy "SHA256:$fp" | Should -Not -BeNullOrEmpty
+            Connect-XenHost -ComputerName $h.Address -KeyFile $h.ClientKeyFile -KnownHostsFile $file -HostKeyPolicy "SHA256:$($h.HostKeyFingerprint)" | Should -Not -BeNullOrEmpty
+            # Later tests trust the hosts as they are now.
+            $script:known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
         }
     }
 
