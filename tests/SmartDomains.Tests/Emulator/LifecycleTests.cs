@@ -33,7 +33,7 @@ public class LifecycleTests
         h.Xl("create", "-q", h.Pv("s1"));
         var r = h.Xl("shutdown", "-w", "s1");
         Assert.Equal(0, r.Code);
-        Assert.Equal("Shutting down domain 1\nWaiting for 1 domains\nDomain 1 has been destroyed.\n", r.Err);
+        Assert.Equal("Shutting down domain 1\nWaiting for 1 domains\nDomain 1 has been destroyed\n", r.Err);
         Assert.DoesNotContain("s1", h.Xl("list").Out);
     }
 
