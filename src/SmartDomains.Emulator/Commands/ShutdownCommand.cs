@@ -67,7 +67,7 @@ public static class ShutdownCommand
                 pending.Remove(id);
                 if (d is not null && d.Status is DomainStatus.Shutdown)
                     ctx.Err.Write($"Domain {id} has been shut down, reason code {(reboot ? 1 : 0)}\n");
-                else ctx.Err.Write($"Domain {id} has been destroyed.\n");
+                else ctx.Err.Write($"Domain {id} has been destroyed\n");
             }
         }
         // Persist the transition (and stop guests) now rather than at the next call.
