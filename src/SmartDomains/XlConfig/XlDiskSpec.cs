@@ -15,6 +15,8 @@ public sealed record XlDiskSpec(string Target, string Format, string Vdev, bool 
         int pos = 0;
         while (pos <= spec.Length)
         {
+            // libxlu_disk_l.l ignores whitespace before each parameter, so ", target=" is a target too.
+            while (pos < spec.Length && spec[pos] is ' ' or '\t' or '\n') pos++;
             if (spec.AsSpan(pos).StartsWith("target="))
             {
                 target = spec[(pos + 7)..]; // the magic keyword eats the rest, commas included
