@@ -175,7 +175,7 @@ Describe 'SSH test hosts' -Skip:(-not $canRunHosts) {
             $r.CommandLine | Should -Be 'xl domid direct-1'
             [int]$r.StdOut.Trim() | Should -BeGreaterThan 0
             $r.Duration | Should -BeOfType [timespan]
-            Get-CommandLog $set[0] | Should -Match 'xl domid direct-1'
+            (Get-CommandLog $set[0]) -join "`n" | Should -Match 'xl domid direct-1'
         }
 
         It 'Invoke-XenCommand turns an xl failure into XlCommandFailed with xl''s own message' {
