@@ -16,8 +16,11 @@ public static class VcpuListCommand
         foreach (var v in views.Where(v => ids.Count == 0 || ids.Contains(v.Domid)))
             for (int i = 0; i < v.Vcpus; i++)
             {
-                string st = v.Flags[2] == 'p' ? "--p" : v.Domid == 0 && i == 0 ? "r--" : "-b-";
-                ctx.Out.Write($"{v.Name ?? "(null)",-32} {v.Domid,5} {i,5} {(v.Domid + i) % ctx.Settings.NrCpus,5} {st,5} {v.CpuSeconds / Math.Max(1, v.Vcpus),9:F1} all / all\n");
+                // print_vcpuinfo in xl_vcpu.c: "%-32s %5u %5u", then "%5u %3c%c- " for an online vcpu (no space before CPU).
+                // A paused domain's vcpus stay online, neither running nor blocked.
+                char running = v.Domid == 0 && i == 0 ? 'r' : '-';
+                char blocked = v.Flags[2] == 'p' || running == 'r' ? '-' : 'b';
+                ctx.Out.Write($"{v.Name ?? "(null)",-32} {v.Domid,5} {i,5}{(v.Domid + i) % ctx.Settings.NrCpus,5} {running,3}{blocked}- {v.CpuSeconds / Math.Max(1, v.Vcpus),9:F1}  all / all\n");
             }
         return 0;
     }
