@@ -21,7 +21,35 @@ try {
     $hosts = Connect-XenHost -Emulator -Name dom0-a, dom0-b, dom0-c -EmulatorRoot $root
     $hosts | Format-Table | Out-Host
 
-    Show 'Create two domains per host with xl directly (pool files arrive with New-XenPool)'
+    Show 'Plan a pool from a description with templates: New-XenPool only reads from the hosts'
+    $poolFile = Join-Path $root 'glite-lab.json'
+    @'
+{
+  "name": "glite-lab",
+  // Shipped templates: OS families (debian, fedora, slc) and sizes (small-service, batch-worker).
+  "templates": { "worker": { "extends": "debian", "memory": "2G", "vcpus": 2 } },
+  "domains": [
+    { "name": "db", "extends": "worker", "network": [ { "bridge": "${bridge}", "ip": "127.0.10.5" } ] },
+    { "name": "web", "extends": ["debian", "small-service"], "count": 2, "dependsOn": "db", "placement": { "antiAffinity": "web" } },
+    { "name": "ce", "extends": "slc", "dependsOn": "web" },
+    { "name": "geant4", "extends": ["fedora", "batch-worker"], "count": 2, "memory": "6G" }
+  ]
+}
+'@ | Set-Content $poolFile
+    $pool = New-XenPool -Path $poolFile -Parameter @{ bridge = 'xenbr1' }
+    $pool | Format-Table | Out-Host
+    $pool.Domains | Format-Table | Out-Host
+    Write-Host 'Start order:' (($pool.Stages | ForEach-Object { $_ -join ' + ' }) -join '  ->  ')
+
+    Show 'The exact xl.cfg that db will get'
+    ($pool | Get-XenDomainConfig -Name db).Text | Out-Host
+
+    Show 'A mistake in a pool file: every error at once, with file, line and column'
+    '{ "name": "oops", "domains": [ { "name": "x", "extends": "debain", "memroy": "1G" } ] }' | Set-Content (Join-Path $root 'oops.json')
+    New-XenPool -Path (Join-Path $root 'oops.json') -ErrorAction SilentlyContinue -ErrorVariable bad | Out-Null
+    Write-Host $bad[0].Exception.Message
+
+    Show 'Create two domains per host with xl directly (Start-XenPool arrives with the lifecycle work)'
     $n = 0
     foreach ($h in $hosts) {
         foreach ($role in 'web', 'worker') {
