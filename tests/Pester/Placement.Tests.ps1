@@ -81,7 +81,8 @@ Describe 'Placement on SSH test hosts' -Skip:(-not $canRunHosts) {
         $failure = $err[0].Exception.Failures | Should -HaveCount 1 -PassThru
         $failure.Domain | Should -Be 'big'
         $failure.Resource | Should -Be 'memory'
-        $failure.ShortByMiB | Should -Be (20480 - 15360)
+        $failure.ShortBy | Should -Be (20480 - 15360)
+        $failure.Unit | Should -Be MiB
     }
 
     It 'rejects a domain larger than any host as a pool file error, before asking any host' {

@@ -7,8 +7,6 @@ BeforeDiscovery {
         ForEach-Object { @{ Name = $_.Name; File = $_.FullName } }
     $valid = Get-ChildItem (Join-Path $corpus 'valid') -Filter *.json -File | Sort-Object Name |
         ForEach-Object { @{ Name = $_.Name; File = $_.FullName } }
-    $knownBugs = Get-ChildItem (Join-Path $corpus 'known-bugs') -Filter *.json -File | Sort-Object Name |
-        ForEach-Object { @{ Name = $_.Name; File = $_.FullName } }
 }
 
 BeforeAll {
@@ -159,23 +157,5 @@ Describe 'Valid pool files' {
         $text | Should -Match 'vdev=xvdc, access=ro'
         $text | Should -Match '"mac=00:16:3e:[0-9a-f:]{8},bridge=xenbr0,model=e1000", "mac=00:16:3e:[0-9a-f:]{8},bridge=xenbr1,ip=127\.0\.30\.2"'
         "$builder" | Should -Be $text
-    }
-}
-
-Describe 'Known loader bugs' {
-    # Malformed files the loader mishandles today (see tests/Corpus/README.md). Each case passes once the bug is fixed;
-    # then move the file into malformed/.
-    BeforeAll {
-        $script:root = Join-Path ([IO.Path]::GetTempPath()) "sd-poolfiles-bugs-$PID"
-        Connect-TestHosts $root
-    }
-    AfterAll {
-        Disconnect-XenHost -Name $hostNames -ErrorAction Ignore
-        Remove-Item -Recurse -Force $root -ErrorAction Ignore
-    }
-
-    It '<Name> should be rejected with a position' -ForEach $knownBugs {
-        $problem = Test-Rejection $File
-        if ($problem) { Set-ItResult -Skipped -Because "known loader bug: $problem" }
     }
 }

@@ -1,9 +1,10 @@
 namespace SmartDomains.Planning;
 
 /// <summary>Why one domain could not be placed: which domain, which resource, and by how much it falls short.</summary>
-public sealed record PlacementFailure(string Domain, string Resource, long NeededMiB, long BestAvailableMiB, string Reason)
+public sealed record PlacementFailure(string Domain, string Resource, long Needed, long BestAvailable, string Unit, string Reason)
 {
-    public long ShortByMiB => Math.Max(0, NeededMiB - BestAvailableMiB);
+    /// <summary>How much is missing, in <see cref="Unit"/> (MiB of memory, or hosts for anti-affinity).</summary>
+    public long ShortBy => Math.Max(0, Needed - BestAvailable);
     public override string ToString() => $"{Domain}: {Reason}";
 }
 

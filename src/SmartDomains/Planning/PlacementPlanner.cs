@@ -26,14 +26,14 @@ public static class PlacementPlanner
             var eligible = hosts.Where(h => domain.PinnedHost is null || string.Equals(h.Name, domain.PinnedHost, StringComparison.OrdinalIgnoreCase)).ToArray();
             if (eligible.Length == 0)
             {
-                failures.Add(new PlacementFailure(domain.Name, "host", domain.MemoryMiB, 0,
+                failures.Add(new PlacementFailure(domain.Name, "host", 1, 0, "hosts",
                     $"it is pinned to host '{domain.PinnedHost}', which is not among the target hosts ({string.Join(", ", hosts.Select(h => h.Name))})"));
                 continue;
             }
             var separated = eligible.Where(h => domain.AntiAffinity is null || !groups.TryGetValue(domain.AntiAffinity, out var used) || !used.Contains(h.Name)).ToArray();
             if (separated.Length == 0)
             {
-                failures.Add(new PlacementFailure(domain.Name, "anti-affinity", 1, 0,
+                failures.Add(new PlacementFailure(domain.Name, "anti-affinity", eligible.Length + 1, eligible.Length, "hosts",
                     $"anti-affinity group '{domain.AntiAffinity}' already has a domain on every eligible host ({eligible.Length}); it needs one more host"));
                 continue;
             }
@@ -41,7 +41,7 @@ public static class PlacementPlanner
             if (fitting.Length == 0)
             {
                 var best = separated.MaxBy(h => free[h.Name])!;
-                failures.Add(new PlacementFailure(domain.Name, "memory", domain.MemoryMiB, free[best.Name],
+                failures.Add(new PlacementFailure(domain.Name, "memory", domain.MemoryMiB, free[best.Name], "MiB",
                     $"needs {domain.MemoryMiB} MiB of memory; the most free on an eligible host is {free[best.Name]} MiB on {best.Name} (short by {domain.MemoryMiB - free[best.Name]} MiB)"));
                 continue;
             }

@@ -44,17 +44,11 @@ public static class PoolPlanner
     {
         var errors = pool.Domains.Where(d => d.MemoryMiB > largestTotalMiB)
             .GroupBy(d => d.Source).Select(g => g.First())
-            .Select(d => SourceError(d, $"domain '{d.GroupName}' asks for {d.MemoryMiB} MiB of memory, more than any host has in total (the largest is {largestHost} with {largestTotalMiB} MiB)"))
+            .Select(d => MemoryError(d, $"domain '{d.GroupName}' asks for {d.MemoryMiB} MiB of memory, more than any host has in total (the largest is {largestHost} with {largestTotalMiB} MiB)"))
             .ToArray();
         if (errors.Length > 0) throw new PoolFileInvalidException(errors);
     }
 
-    private static PoolError SourceError(PoolDomain domain, string message)
-    {
-        var parts = domain.Source.Split(':');
-        var line = parts.Length >= 3 && int.TryParse(parts[^2], out var l) ? l : 0;
-        var column = parts.Length >= 3 && int.TryParse(parts[^1], out var c) ? c : 0;
-        var file = parts.Length >= 3 ? string.Join(':', parts[..^2]) : domain.Source;
-        return new PoolError(file, line, column, $"domains[{domain.GroupName}].memory", message);
-    }
+    private static PoolError MemoryError(PoolDomain domain, string message) =>
+        domain.Origins.TryGetValue("memory", out var at) ? at with { Message = message } : new PoolError(domain.Source, 1, 1, "", message);
 }

@@ -1,18 +1,20 @@
-using Newtonsoft.Json.Linq;
-
 namespace SmartDomains.Pools;
 
 /// <summary>Resolves dependsOn (domain, group or template names) to domains, rejects cycles, and orders the start.</summary>
 public static class DependencyGraph
 {
     public static IReadOnlyList<IReadOnlyList<string>> Resolve(IReadOnlyList<PoolDomain> domains, TemplateLibrary library,
-        JArray? declarations, string file, PoolDiagnostics diagnostics)
+        string file, PoolDiagnostics diagnostics)
     {
         // Duplicate names are reported elsewhere; the graph keeps the first of each.
         domains = domains.DistinctBy(d => d.Name, StringComparer.Ordinal).ToArray();
         var byName = domains.ToDictionary(d => d.Name, StringComparer.Ordinal);
-        JToken? TokenOf(PoolDomain d) =>
-            declarations?.OfType<JObject>().FirstOrDefault(o => (string?)o["name"] == d.GroupName)?["dependsOn"];
+        // dependsOn may come from a template: report where it was written.
+        void Report(PoolDomain d, string message)
+        {
+            var at = d.Origins.TryGetValue("dependsOn", out var o) ? o : new PoolError(file, 1, 1, "", "");
+            diagnostics.Add(at with { Message = message });
+        }
 
         foreach (var domain in domains)
         {
@@ -23,9 +25,10 @@ public static class DependencyGraph
                     .Select(d => d.Name).Where(n => n != domain.Name).ToArray();
                 if (targets.Length == 0)
                 {
-                    var known = library.Names.Concat(domains.Select(d => d.Name)).Concat(domains.Select(d => d.GroupName)).Distinct();
+                    var known = library.Names.Concat(domains.Select(d => d.Name)).Concat(domains.Select(d => d.GroupName))
+                        .Where(n => n != domain.Name && n != domain.GroupName).Distinct();
                     var hint = PoolSchema.Suggest(reference, known);
-                    diagnostics.Add(file, TokenOf(domain),
+                    Report(domain,
                         $"domain '{domain.Name}' depends on '{reference}', which is no domain or template of this pool" +
                         (hint is null ? "" : $"; did you mean '{hint}'?"));
                 }
@@ -44,7 +47,7 @@ public static class DependencyGraph
             {
                 var cycle = FindCycle(remaining);
                 var first = byName[cycle[0]];
-                diagnostics.Add(file, TokenOf(first), $"dependsOn forms a cycle: {string.Join(" -> ", cycle)}");
+                Report(first, $"dependsOn forms a cycle: {string.Join(" -> ", cycle)}");
                 break;
             }
             stages.Add(ready);

@@ -36,21 +36,22 @@ public sealed class DomainBuilder
         }
         if (nameToken.Type != JTokenType.String) return Array.Empty<PoolDomain>();
         var groupName = (string)nameToken!;
-        var count = declaration["count"] is { Type: JTokenType.Integer } c ? (int)c : 1;
+        var count = Count(declaration, file, parameters);
         var (line, column) = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (0, 0);
 
         var type = reader.String("type") ?? "pvh";
         var memory = reader.SizeMiB("memory");
         var kernel = reader.Path("kernel");
         var bootloader = reader.String("bootloader");
-        if (memory is null) _diagnostics.Add(file, declaration, $"domain '{groupName}' has no memory; set it or extend a template that does");
+        if (memory is null && !fields.Fields.ContainsKey("memory"))
+            _diagnostics.Add(file, declaration, $"domain '{groupName}' has no memory; set it or extend a template that does");
         if (type == "pv" && kernel is null && bootloader is null)
             _diagnostics.Add(file, declaration, $"domain '{groupName}' is PV but has neither a kernel nor a bootloader");
         var maxmem = reader.SizeMiB("maxmem");
         if (maxmem is not null && memory is not null && maxmem < memory)
             _diagnostics.Add(file, fields.Fields["maxmem"] is MergedLeaf l ? l.Token : declaration, $"maxmem ({maxmem} MiB) is less than memory ({memory} MiB)");
-        var vcpus = reader.Integer("vcpus") ?? 1;
-        var maxvcpus = reader.Integer("maxvcpus") ?? 0;
+        var vcpus = reader.Integer("vcpus", 1, 512) ?? 1;
+        var maxvcpus = reader.Integer("maxvcpus", 1, 512) ?? 0;
         if (maxvcpus != 0 && maxvcpus < vcpus)
             _diagnostics.Add(file, declaration, $"maxvcpus ({maxvcpus}) is less than vcpus ({vcpus})");
 
@@ -83,12 +84,42 @@ public sealed class DomainBuilder
                 AntiAffinity = placement is null ? null : reader.With(placement).String("antiAffinity"),
                 PlacementPolicy = placement is null ? null : reader.With(placement).String("policy"),
                 DependsOn = reader.Names("dependsOn"),
+                Origins = Origins(reader, file, declaration),
                 TemplateChain = resolved.Chain,
                 Parameters = parameters,
                 Source = $"{file}:{line}:{column}",
             });
         }
         return domains;
+    }
+
+    /// <summary>count is the domain's own (never inherited); a placeholder is filled and range-checked.</summary>
+    private int Count(JObject declaration, string file, IReadOnlyDictionary<string, string> parameters)
+    {
+        var token = declaration["count"];
+        if (token is null) return 1;
+        if (SchemaValidator.TryLong(token, out var literal)) return literal is >= 1 and <= 1000 ? (int)literal : 1;
+        if (token.Type != JTokenType.String) return 1;
+        var text = ParameterSubstitution.Fill((string)token!, parameters, out var missing);
+        if (text is null)
+            _diagnostics.Add(file, token, $"parameter {string.Join(", ", missing.Select(m => "'" + m + "'"))} has no value");
+        else if (!int.TryParse(text, out var n) || n < 1 || n > 1000)
+            _diagnostics.Add(file, token, SchemaValidator.RangeMessage("count", 1, 1000, $"'{text}'"));
+        else return n;
+        return 1;
+    }
+
+    /// <summary>Where the values that later checks complain about were written.</summary>
+    private static IReadOnlyDictionary<string, PoolError> Origins(Reader reader, string file, JObject declaration)
+    {
+        var origins = new Dictionary<string, PoolError>();
+        foreach (var key in new[] { "memory", "dependsOn" })
+        {
+            var (token, origin) = reader.Where(key) ?? ((JToken)declaration, file);
+            var info = (Newtonsoft.Json.IJsonLineInfo)token;
+            origins[key] = new PoolError(origin, Math.Max(1, info.LineNumber), Math.Max(1, info.LinePosition), token.Path, "");
+        }
+        return origins;
     }
 
     private IReadOnlyDictionary<string, string> MergeParameters(MergedObject fields)
@@ -136,10 +167,10 @@ public sealed class DomainBuilder
         var r = reader.With(disk);
         var size = r.Bytes("size");
         var from = r.String("from");
-        if (size is null && from is null) r.Error(disk, "a disk needs a size, or a base image to clone ('from')");
+        if (size is null && from is null) r.Error(disk, null, "a disk needs a size, or a base image to clone ('from')");
         var backend = r.String("backend") ?? "file";
         var vg = r.String("volumeGroup");
-        if (backend == "lvm" && vg is null) r.Error(disk, "an lvm disk needs a volumeGroup");
+        if (backend == "lvm" && vg is null) r.Error(disk, "backend", "an lvm disk needs a volumeGroup");
         return new PoolDisk
         {
             SizeBytes = size ?? 0,
@@ -159,11 +190,11 @@ public sealed class DomainBuilder
         var mac = r.String("mac");
         if (mac is not null && !System.Text.RegularExpressions.Regex.IsMatch(mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
         {
-            r.Error(nic, $"'{mac}' is not a MAC address such as 00:16:3e:12:34:56");
+            r.Error(nic, "mac", $"'{mac}' is not a MAC address such as 00:16:3e:12:34:56");
             mac = null;
         }
         var ip = r.String("ip");
-        if (ip is not null && !System.Net.IPAddress.TryParse(ip, out _)) r.Error(nic, $"'{ip}' is not an IP address");
+        if (ip is not null && !System.Net.IPAddress.TryParse(ip, out _)) r.Error(nic, "ip", $"'{ip}' is not an IP address");
         return new PoolNic
         {
             Bridge = r.String("bridge") ?? "xenbr0",
@@ -188,9 +219,9 @@ public sealed class DomainBuilder
         return new LivenessProbe
         {
             Enabled = r.Boolean("enabled") ?? true,
-            Port = r.Integer("port") ?? defaults.Port,
+            Port = r.Integer("port", 1, 65535) ?? defaults.Port,
             Timeout = r.Duration("timeout") ?? defaults.Timeout,
-            Retries = r.Integer("retries") ?? defaults.Retries,
+            Retries = r.Integer("retries", 0, 1000) ?? defaults.Retries,
             Interval = r.Duration("interval") ?? defaults.Interval,
         };
     }

@@ -31,7 +31,12 @@ public sealed record MergedObject(Dictionary<string, MergedValue> Fields, string
             if (prop.Name.EndsWith('+'))
             {
                 var key = prop.Name[..^1];
-                var items = Fields.TryGetValue(key, out var existing) && existing is MergedList list ? list.Items.ToList() : new List<MergedLeaf>();
+                var items = Fields.TryGetValue(key, out var existing) ? existing switch
+                {
+                    MergedList list => list.Items.ToList(),
+                    MergedLeaf single => new List<MergedLeaf> { single },   // "dependsOn": "db" then "dependsOn+": "web"
+                    _ => new List<MergedLeaf>(),
+                } : new List<MergedLeaf>();
                 items.AddRange(Items(prop.Value, file));
                 Fields[key] = new MergedList(items, prop.Value, file);
             }

@@ -5,6 +5,9 @@ namespace SmartDomains.Pools;
 /// <summary>Fills ${name} placeholders. "$${" stands for a literal "${".</summary>
 public static class ParameterSubstitution
 {
+    /// <summary>Marks a placeholder with no closing brace in the list of missing names.</summary>
+    public const string Unclosed = " (no closing '}')";
+
     /// <summary>Returns the filled text, or null and the names that have no value.</summary>
     public static string? Fill(string text, IReadOnlyDictionary<string, string> parameters, out IReadOnlyList<string> missing)
     {
@@ -21,7 +24,7 @@ public static class ParameterSubstitution
             if (text[i] == '$' && i + 1 < text.Length && text[i + 1] == '{')
             {
                 var end = text.IndexOf('}', i + 2);
-                if (end < 0) { unknown.Add(text[(i + 2)..] + " (no closing '}')"); break; }
+                if (end < 0) { unknown.Add(text[(i + 2)..] + Unclosed); break; }
                 var name = text[(i + 2)..end];
                 if (parameters.TryGetValue(name, out var value)) sb.Append(value);
                 else unknown.Add(name);

@@ -19,7 +19,7 @@ public sealed class PoolDiagnostics
         // A property's own line info points past its value; the name is where a reader looks.
         if (token is JProperty prop && prop.Value is IJsonLineInfo v && v.HasLineInfo() && line == 0)
             (line, column) = (v.LineNumber, v.LinePosition);
-        Add(new PoolError(file, line, column, token?.Path ?? "", message));
+        Add(new PoolError(file, Math.Max(1, line), Math.Max(1, column), token?.Path ?? "", message));
     }
 
     public void Add(PoolError error)

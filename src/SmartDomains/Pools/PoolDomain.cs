@@ -30,8 +30,11 @@ public sealed class PoolDomain
     /// <summary>The templates that produced this domain, nearest first.</summary>
     public IReadOnlyList<string> TemplateChain { get; init; } = Array.Empty<string>();
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
-    /// <summary>Where the domain is declared: file:line.</summary>
+    /// <summary>Where the domain is declared: file:line:column.</summary>
     public string Source { get; init; } = "";
+
+    /// <summary>Where some values were written (memory, dependsOn), possibly in a template, for errors found later.</summary>
+    internal IReadOnlyDictionary<string, PoolError> Origins { get; init; } = new Dictionary<string, PoolError>();
 
     // Filled by placement.
     public string? Host { get; set; }

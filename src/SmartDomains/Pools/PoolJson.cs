@@ -35,7 +35,8 @@ public static class PoolJson
         }
         catch (JsonReaderException ex)
         {
-            diagnostics.Add(new PoolError(file, ex.LineNumber, ex.LinePosition, ex.Path ?? "", "JSON syntax error: " + Trim(ex.Message)));
+            // Newtonsoft says column 0 at a line start or at the end of the text; editors count from 1.
+            diagnostics.Add(new PoolError(file, Math.Max(1, ex.LineNumber), Math.Max(1, ex.LinePosition), ex.Path ?? "", "JSON syntax error: " + Trim(ex.Message)));
         }
         catch (ArgumentException ex)
         {

@@ -60,7 +60,7 @@ public sealed class PoolLoader
             domains.AddRange(builder.Build(declaration, file, resolver.ResolveObject(declaration, file)));
 
         CheckDuplicates(domains, declarations, file, diagnostics);
-        var stages = DependencyGraph.Resolve(domains, library, declarations, file, diagnostics);
+        var stages = DependencyGraph.Resolve(domains, library, file, diagnostics);
         diagnostics.ThrowIfAny();
 
         return new PoolDefinition

@@ -22,9 +22,11 @@ internal sealed class Reader
 
     public Reader With(MergedObject fields) => new(fields, fields.File, _diagnostics, _parameters, _anchor);
 
-    public void Error(MergedObject where, string message)
+    /// <summary>Reports at the value of <paramref name="key"/> when it was written, else at the object itself.</summary>
+    public void Error(MergedObject where, string? key, string message)
     {
-        var token = where.Fields.Values.OfType<MergedLeaf>().Select(l => l.Token.Parent).FirstOrDefault() ?? _anchor;
+        JToken? token = key is not null && where.Fields.TryGetValue(key, out var v) && v is MergedLeaf leaf ? leaf.Token : null;
+        token ??= where.Fields.Values.OfType<MergedLeaf>().Select(l => (JToken?)l.Token.Parent?.Parent).FirstOrDefault() ?? _anchor;
         _diagnostics.Add(where.File, token, message);
     }
 
@@ -73,25 +75,27 @@ internal sealed class Reader
 
     public bool? Boolean(string key) => Leaf(key) is { Token.Type: JTokenType.Boolean } leaf ? (bool)leaf.Token : null;
 
-    public int? Integer(string key)
+    /// <summary>A whole number in [min, max]; a placeholder is filled first, then checked like a literal.</summary>
+    public int? Integer(string key, int min, int max)
     {
         if (Leaf(key) is not { } leaf) return null;
-        if (leaf.Token.Type == JTokenType.Integer) return (int)(long)leaf.Token;
+        if (leaf.Token.Type == JTokenType.Integer)
+            return SchemaValidator.TryLong(leaf.Token, out var literal) && literal >= min && literal <= max ? (int)literal : null;
         var text = leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
         if (text is null) return null;
-        if (int.TryParse(text, out var n) && n >= 0) return n;
-        _diagnostics.Add(leaf.File, leaf.Token, $"{key} must be a whole number, not '{text}'");
+        if (long.TryParse(text, out var n) && n >= min && n <= max) return (int)n;
+        _diagnostics.Add(leaf.File, leaf.Token, SchemaValidator.RangeMessage(key, min, max, $"'{text}'"));
         return null;
     }
 
     public long? Bytes(string key)
     {
         if (Leaf(key) is not { } leaf) return null;
-        if (leaf.Token.Type == JTokenType.Integer) return (long)leaf.Token << 20;
-        var text = leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
+        // A bare number means MiB; the validator has already reported one that is not a size.
+        var text = leaf.Token.Type == JTokenType.Integer ? leaf.Token + "M" : leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
         if (text is null) return null;
         if (Sizes.TryParseBytes(text, out var bytes)) return bytes;
-        _diagnostics.Add(leaf.File, leaf.Token, $"'{text}' is not a size; write a positive number with a unit, such as \"512M\" or \"16G\"");
+        _diagnostics.Add(leaf.File, leaf.Token, Sizes.NotASize(leaf.Token.Type == JTokenType.Integer ? leaf.Token.ToString() : text));
         return null;
     }
 
@@ -102,7 +106,7 @@ internal sealed class Reader
         var text = String(key);
         if (text is null) return null;
         if (Sizes.TryParseDuration(text, out var d)) return d;
-        _diagnostics.Add(Leaf(key)!.File, Leaf(key)!.Token, $"'{text}' is not a duration such as \"120s\"");
+        _diagnostics.Add(Leaf(key)!.File, Leaf(key)!.Token, Sizes.NotADuration(text));
         return null;
     }
 
@@ -113,7 +117,9 @@ internal sealed class Reader
         var text = (string)leaf.Token!;
         if (!SchemaValidator.HasPlaceholder(text)) return text;
         var filled = ParameterSubstitution.Fill(text, _parameters, out var missing);
-        if (filled is null)
+        if (filled is null && missing.Count > 0 && missing[^1].EndsWith(ParameterSubstitution.Unclosed, StringComparison.Ordinal))
+            _diagnostics.Add(leaf.File, leaf.Token, $"'{text}' has a placeholder with no closing '}}'; write ${{name}}, or $${{ for a literal ${{");
+        else if (filled is null)
             _diagnostics.Add(leaf.File, leaf.Token,
                 $"parameter {string.Join(", ", missing.Select(m => "'" + m + "'"))} has no value; pass -Parameter @{{ {missing[0]} = '...' }} or set it under \"parameters\"");
         return filled;

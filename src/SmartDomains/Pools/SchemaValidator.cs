@@ -43,22 +43,19 @@ public sealed class SchemaValidator
             case FieldKind.Integer:
                 if (value.Type == JTokenType.String && HasPlaceholder((string)value!)) return;
                 if (!Expect(value, key, "a whole number", JTokenType.Integer)) return;
-                var n = (long)value;
-                if (n < spec.Min || n > spec.Max)
-                    _diagnostics.Add(_file, value, $"{key} must be between {spec.Min} and {spec.Max}, not {n}");
+                if (!TryLong(value, out var n) || n < spec.Min || n > spec.Max)
+                    _diagnostics.Add(_file, value, RangeMessage(key, spec.Min, spec.Max, value.ToString()));
                 break;
             case FieldKind.Size:
-                if (value.Type == JTokenType.Integer && (long)value > 0) return;
                 if (!Expect(value, key, "a size such as \"512M\" or \"16G\"", JTokenType.String, JTokenType.Integer)) return;
-                if (value.Type == JTokenType.String && !HasPlaceholder((string)value!) && !Sizes.TryParseBytes((string)value!, out _))
-                    _diagnostics.Add(_file, value, $"'{value}' is not a size; write a positive number with a unit, such as \"512M\", \"16G\" or \"1T\"");
-                else if (value.Type == JTokenType.Integer)
-                    _diagnostics.Add(_file, value, $"{key} must be positive, not {value}");
+                var sizeText = value.Type == JTokenType.Integer ? value + "M" : (string)value!;
+                if (!HasPlaceholder(sizeText) && !Sizes.TryParseBytes(sizeText, out _))
+                    _diagnostics.Add(_file, value, Sizes.NotASize(value.ToString()));
                 break;
             case FieldKind.Duration:
                 if (!Expect(value, key, "a duration such as \"120s\" or \"2m\"", JTokenType.String)) return;
                 if (!HasPlaceholder((string)value!) && !Sizes.TryParseDuration((string)value!, out _))
-                    _diagnostics.Add(_file, value, $"'{value}' is not a duration; write a number with ms, s, m or h, such as \"120s\"");
+                    _diagnostics.Add(_file, value, Sizes.NotADuration(value.ToString()));
                 break;
             case FieldKind.Boolean:
                 Expect(value, key, "true or false", JTokenType.Boolean);
@@ -101,6 +98,17 @@ public sealed class SchemaValidator
         _diagnostics.Add(_file, value, $"{key} must be {what}, not {PoolJson.Describe(value)}");
         return false;
     }
+
+    /// <summary>A JSON integer that fits a long (Newtonsoft keeps larger ones as BigInteger).</summary>
+    public static bool TryLong(JToken value, out long n)
+    {
+        n = 0;
+        if (value is not JValue { Value: long l }) return false;
+        n = l;
+        return true;
+    }
+
+    public static string RangeMessage(string key, long min, long max, string actual) => $"{key} must be between {min} and {max}, not {actual}";
 
     public static bool HasPlaceholder(string text) => text.Contains("${", StringComparison.Ordinal);
 

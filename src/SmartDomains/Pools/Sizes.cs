@@ -22,7 +22,7 @@ public static partial class Sizes
         var unit = m.Groups[2].Success ? char.ToUpperInvariant(m.Groups[2].Value[0]) : 'M';
         decimal factor = unit switch { 'B' => 1, 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, 'T' => 1L << 40, _ => 0 };
         var result = value * factor;
-        if (result <= 0 || result > long.MaxValue / 2) return false;
+        if (result <= 0 || result > MaxBytes) return false;
         bytes = (long)Math.Ceiling(result);
         return true;
     }
@@ -42,6 +42,12 @@ public static partial class Sizes
         };
         return duration > TimeSpan.Zero;
     }
+
+    /// <summary>The largest size the language takes: 1 PiB, far beyond any host, well inside a long.</summary>
+    public const long MaxBytes = 1L << 50;
+
+    public static string NotASize(string text) => $"'{text}' is not a size; write a positive number with a unit, such as \"512M\", \"16G\" or \"1T\" (at most 1P)";
+    public static string NotADuration(string text) => $"'{text}' is not a duration; write a number with ms, s, m or h, such as \"120s\"";
 
     public static long ToMiB(long bytes) => (bytes + (1L << 20) - 1) >> 20;
 

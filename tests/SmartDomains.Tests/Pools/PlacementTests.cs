@@ -65,7 +65,7 @@ public sealed class PlacementTests : IDisposable
         var pool = Pool("""{ "name": "big", "extends": "debian", "memory": "6G" }, { "name": "small", "extends": "debian", "memory": "1G" }""");
         var ex = Assert.Throws<PlacementFailedException>(() => PoolPlanner.Plan(pool, new[] { Host("a", 4096, 8192), Host("b", 5120, 8192) }));
         var failure = Assert.Single(ex.Failures);
-        Assert.Equal(("big", "memory", 6144L, 5120L, 1024L), (failure.Domain, failure.Resource, failure.NeededMiB, failure.BestAvailableMiB, failure.ShortByMiB));
+        Assert.Equal(("big", "memory", 6144L, 5120L, 1024L), (failure.Domain, failure.Resource, failure.Needed, failure.BestAvailable, failure.ShortBy));
         Assert.Contains("short by 1024 MiB", ex.Message);
     }
 
