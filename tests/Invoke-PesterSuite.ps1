@@ -9,6 +9,8 @@ $ErrorActionPreference = 'Stop'
 $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
 Import-Module (Join-Path $nuget 'pester/6.2.0/tools/Pester.psd1') -Force
 $env:SMARTDOMAINS_MODULE = Join-Path $ModuleDir 'SmartDomains.psd1'
+# The emulator the module ships, for the harness's own check of xl on a test host.
+$env:SMARTDOMAINS_EMULATOR_DIR = Join-Path $ModuleDir 'emulator'
 
 $paths = Get-ChildItem "$PSScriptRoot/Pester" -Filter *.Tests.ps1 | Where-Object { -not $Filter -or $_.Name -like "*$Filter*" }
 $config = New-PesterConfiguration

@@ -78,7 +78,8 @@ Describe 'Placement on SSH test hosts' -Skip:(-not $canRunHosts) {
         $path = Write-Pool '{ "name": "toobig", "domains": [ { "name": "huge", "extends": "debian", "memory": "30G" }, { "name": "big", "extends": "debian", "memory": "20G" } ] }'
         New-XenPool -Path $path -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'XenPoolPlacementFailed*'
-        $failure = $err[0].Exception.Failures | Should -HaveCount 1 -PassThru
+        $err[0].Exception.Failures | Should -HaveCount 1
+        $failure = $err[0].Exception.Failures[0]
         $failure.Domain | Should -Be 'big'
         $failure.Resource | Should -Be 'memory'
         $failure.ShortBy | Should -Be (20480 - 15360)
