@@ -58,6 +58,12 @@ public sealed class HostConnection : IDisposable
         return result;
     }
 
+    public Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        CommandLog?.Invoke($"[{Name}] sftp put {RemoteCommand.Quote(localPath)} {RemoteCommand.Quote(remotePath)}");
+        return _transport.UploadAsync(localPath, remotePath, progress, cancellationToken);
+    }
+
     public void Dispose()
     {
         Host.Connected = false;

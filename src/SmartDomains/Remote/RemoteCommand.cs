@@ -14,6 +14,8 @@ public sealed class RemoteCommand
     public string Program { get; }
     public IReadOnlyList<string> Arguments { get; }
     public string CommandLine { get; }
+    /// <summary>The simple commands this line runs, in order (one, unless made with <see cref="All"/>).</summary>
+    public IReadOnlyList<RemoteCommand> Steps { get; }
 
     private RemoteCommand(string program, IReadOnlyList<string> arguments)
     {
@@ -22,7 +24,27 @@ public sealed class RemoteCommand
         var sb = new StringBuilder(Quote(program));
         foreach (var a in arguments) sb.Append(' ').Append(Quote(a));
         CommandLine = sb.ToString();
+        Steps = new[] { this };
     }
+
+    private RemoteCommand(IReadOnlyList<RemoteCommand> steps)
+    {
+        Program = steps[0].Program;
+        Arguments = steps[0].Arguments;
+        Steps = steps.SelectMany(s => s.Steps).ToArray();
+        CommandLine = string.Join(" && ", Steps.Select(s => s.CommandLine));
+    }
+
+    /// <summary>Runs the steps in order in one round trip, stopping at the first that fails.</summary>
+    public static RemoteCommand All(params RemoteCommand[] steps) =>
+        steps.Length == 1 ? steps[0] : steps.Length == 0 ? throw new ArgumentException("No steps.") : new RemoteCommand(steps);
+
+    /// <summary>
+    /// A fixed shell script with its values passed as positional parameters ($1, $2...), so no value is ever parsed as code.
+    /// The script must be a constant written in this code base, never built from input.
+    /// </summary>
+    public static RemoteCommand Script(string script, params string[] values) =>
+        new("sh", new[] { "-c", script, "sh" }.Concat(values).ToArray());
 
     public static RemoteCommand Of(string program, params string[] arguments) => new(program, arguments.ToArray());
     public static RemoteCommand Of(string program, IEnumerable<string> arguments) => new(program, arguments.ToArray());

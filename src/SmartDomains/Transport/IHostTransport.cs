@@ -16,4 +16,7 @@ public interface IHostTransport : IDisposable
 
     /// <summary>Runs one command line and returns its result, whatever its exit code.</summary>
     Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Copies a local file to a path on the host (SFTP over SSH), reporting bytes sent. The remote directory must exist.</summary>
+    Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken);
 }

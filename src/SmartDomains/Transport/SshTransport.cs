@@ -13,6 +13,7 @@ public sealed class SshTransport : IHostTransport
     private readonly HostConnectionInfo _info;
     private readonly object _gate = new();
     private SshClient? _client;
+    private SftpClient? _sftp;
     private HostKeyVerdict? _lastVerdict;
     private string? _presentedFingerprint;
 
@@ -160,8 +161,50 @@ public sealed class SshTransport : IHostTransport
         };
     }
 
+    public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var sftp = OpenSftp(cancellationToken);
+        await using var source = File.OpenRead(localPath);
+        try
+        {
+            await sftp.UploadFileAsync(source, remotePath, canOverride: true,
+                progress is null ? null : new Progress<UploadFileProgressReport>(r => progress.Report((long)r.TotalBytesUploaded)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
+        {
+            throw new XenHostException("XenUploadFailed", XenErrorCategory.WriteError, _info.Name,
+                $"Uploading {localPath} to {_info.Name}:{remotePath} failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>SFTP runs on its own SSH session, opened on first use with the same credentials and host-key policy.</summary>
+    private SftpClient OpenSftp(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_sftp?.IsConnected == true) return _sftp;
+            _sftp?.Dispose();
+            var sftp = new SftpClient(BuildConnectionInfo());
+            sftp.HostKeyReceived += OnHostKeyReceived;
+            try { sftp.ConnectAsync(cancellationToken).GetAwaiter().GetResult(); }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                sftp.Dispose();
+                throw MapConnectFailure(ex);
+            }
+            return _sftp = sftp;
+        }
+    }
+
     private void DisposeClient()
     {
+        if (_sftp is not null)
+        {
+            _sftp.HostKeyReceived -= OnHostKeyReceived;
+            try { _sftp.Dispose(); } catch (Exception) { }
+            _sftp = null;
+        }
         if (_client is null) return;
         _client.HostKeyReceived -= OnHostKeyReceived;
         try { _client.Dispose(); } catch (Exception) { /* already broken */ }
