@@ -17,6 +17,15 @@
         'Invoke-XenCommand'
         'New-XenPool'
         'Get-XenDomainConfig'
+        'Start-XenPool'
+        'Stop-XenPool'
+        'Get-XenPool'
+        'Start-XenDomain'
+        'Stop-XenDomain'
+        'Restart-XenDomain'
+        'Suspend-XenDomain'
+        'Resume-XenDomain'
+        'Remove-XenDomain'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

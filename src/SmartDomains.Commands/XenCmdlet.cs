@@ -133,4 +133,52 @@ public abstract class XenCmdlet : PSCmdlet
         });
         return connections.Where(results.ContainsKey).Select(c => (c, results[c])).ToArray();
     }
+
+    /// <summary>Runs background work while this thread writes whatever it posts to the pump; returns the work's result.</summary>
+    internal T RunPumped<T>(IReadOnlyList<HostConnection> connections, Func<PipelinePump, Task<T>> work)
+    {
+        var pump = new PipelinePump();
+        foreach (var c in connections) c.CommandLog = line => pump.Post(() => WriteVerbose(line));
+        try
+        {
+            var task = Task.Run(() => work(pump), Cancellation);
+            pump.RunUntilComplete(task, Cancellation);
+            if (Cancellation.IsCancellationRequested) throw new PipelineStoppedException();
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            foreach (var c in connections) c.CommandLog = null;
+        }
+    }
+
+    /// <summary>
+    /// ShouldProcess that never prompts a non-interactive session: without -Force or -Confirm:$false a high-impact change is
+    /// refused there with XenConfirmationRequired, rather than hanging or failing on a prompt an overnight job cannot answer.
+    /// </summary>
+    internal bool ShouldChange(string target, string action, bool force)
+    {
+        if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm")) return ShouldProcess(target, action) ;
+        if (!IsInteractive && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && NeedsPrompt())
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException(
+                    $"{action} on {target} needs confirmation, and this session cannot prompt. Pass -Force (or -Confirm:$false) to go ahead."),
+                "XenConfirmationRequired", ErrorCategory.PermissionDenied, target));
+            return false;
+        }
+        return ShouldProcess(target, action);
+    }
+
+    private bool NeedsPrompt()
+    {
+        var attribute = (CmdletAttribute?)Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute));
+        var impact = attribute?.ConfirmImpact ?? ConfirmImpact.Medium;
+        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
+        return preference != ConfirmImpact.None && impact >= preference;
+    }
+
+    /// <summary>False for pwsh -NonInteractive, redirected input, or a host without a UI (scheduled jobs, CI).</summary>
+    internal bool IsInteractive =>
+        !Environment.GetCommandLineArgs().Any(a => a.Equals("-NonInteractive", StringComparison.OrdinalIgnoreCase) || a.Equals("-noni", StringComparison.OrdinalIgnoreCase))
+        && !Console.IsInputRedirected && Host?.UI?.RawUI is not null && Environment.UserInteractive;
 }

@@ -19,6 +19,13 @@ public static class XlFailure
         };
     }
 
+    /// <summary>xl's own error for a single xl command; a plain command failure with its stderr for anything else.</summary>
+    public static XenHostException ForCommand(CommandResult result, RemoteCommand command) =>
+        command.Program == "xl" && command.Steps.Count == 1
+            ? From(result, command)
+            : new XenHostException("XenHostCommandFailed", XenErrorCategory.InvalidOperation, result.Host,
+                $"'{command.CommandLine}' failed on {result.Host} with exit code {result.ExitCode}: {AllLines(result.StdErr) ?? "(no output)"}");
+
     private static string? AllLines(string text)
     {
         var lines = text.Split('\n').Select(l => l.Trim())

@@ -22,6 +22,11 @@ public sealed class XenPool
     public IReadOnlyList<HostCapacity> HostCapacities { get; }
     public IReadOnlyList<string> Hosts => Domains.Select(d => d.Host!).Distinct().Order(StringComparer.Ordinal).ToArray();
     public int DomainCount => Domains.Count;
+
+    /// <summary>Filled by Get-XenPool: each domain as xl lists it now, or null when it does not run.</summary>
+    public Dictionary<string, Model.XenDomain?> LiveStates { get; } = new(StringComparer.Ordinal);
+    /// <summary>How many domains run now (Get-XenPool), or null for a fresh plan.</summary>
+    public int? RunningCount => LiveStates.Count == 0 ? null : LiveStates.Values.Count(d => d is { State: Model.DomainState.Running or Model.DomainState.Blocked });
     public long MemoryMiB => Domains.Sum(d => d.MemoryMiB);
 
     /// <summary>The exact xl.cfg of one domain, from the one renderer.</summary>

@@ -1,0 +1,102 @@
+using System.Management.Automation;
+using SmartDomains.Lifecycle;
+using SmartDomains.Planning;
+
+namespace SmartDomains.Commands.Cmdlets;
+
+/// <summary>Takes a planned pool to running, verified-alive domains, in dependency order. Safe to run again.</summary>
+[Cmdlet(VerbsLifecycle.Start, "XenPool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(DomainStartResult), typeof(XenPool))]
+public sealed class StartXenPoolCommand : XenCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public XenPool? Pool { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    [Parameter]
+    public SwitchParameter FailFast { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int RetryCount { get; set; } = 2;
+
+    [Parameter]
+    [ValidateRange(0, 600)]
+    public double RetryDelaySeconds { get; set; } = 2;
+
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int StepTimeoutSeconds { get; set; } = 600;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ImageRepository { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter SshBanner { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var pool = Pool!;
+        var connections = ResolveConnections(pool.Hosts);
+        if (connections.Count < pool.Hosts.Count) return;
+        var byName = connections.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var options = new PoolStartOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            FailFast = FailFast,
+            RetryCount = RetryCount,
+            RetryDelay = TimeSpan.FromSeconds(RetryDelaySeconds),
+            StepTimeout = TimeSpan.FromSeconds(StepTimeoutSeconds),
+            Images = HostSettings.Images(this, ImageRepository),
+            CheckSshBanner = SshBanner,
+        };
+
+        if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        {
+            var describer = new PoolStarter(pool, byName, options);
+            foreach (var domain in pool.Domains)
+                ShouldProcess($"{domain.Name} on {domain.Host}", string.Join(Environment.NewLine + "    ", describer.Describe(domain).Prepend("")));
+            return;
+        }
+        if (!ShouldProcess(pool.Name, $"Start {pool.DomainCount} domains on {string.Join(", ", pool.Hosts)}")) return;
+
+        using var log = HostSettings.LogPath(this, LogPath) is { } path ? new JsonLinesLog(path) : null;
+        var results = RunPumped(connections, async pump =>
+        {
+            var progress = new PoolProgress(this, pump, $"Start-XenPool {pool.Name}", pool.DomainCount, pool.Hosts);
+            var starter = new PoolStarter(pool, byName, options, new PoolEventFanOut(progress, log));
+            var r = await starter.RunAsync(Cancellation).ConfigureAwait(false);
+            progress.Complete();
+            return r;
+        });
+
+        foreach (var result in results)
+        {
+            if (!PassThru) WriteObject(result);
+            if (result.Status == DomainStartStatus.Failed)
+                WriteError(ToErrorRecord(result.Error ?? new XenHostException("XenDomainStartFailed", XenErrorCategory.InvalidOperation, result.Host, result.Reason ?? "failed"), result));
+            else if (result.Status == DomainStartStatus.Skipped)
+                WriteWarning($"{result.Domain} on {result.Host} was skipped: {result.Reason}");
+        }
+        var unchanged = results.All(r => r.Status == DomainStartStatus.AlreadyRunning);
+        WriteInformation(unchanged
+            ? $"Pool {pool.Name} is already running: all {results.Count} domains are alive, nothing was changed."
+            : $"Pool {pool.Name}: {Count(results, DomainStartStatus.Started)} started, {Count(results, DomainStartStatus.AlreadyRunning)} already running, " +
+              $"{Count(results, DomainStartStatus.Failed)} failed, {Count(results, DomainStartStatus.Skipped)} skipped.", new[] { "SmartDomains", "Summary" });
+        if (PassThru) WriteObject(pool);
+    }
+
+    private static int Count(IEnumerable<DomainStartResult> results, DomainStartStatus status) => results.Count(r => r.Status == status);
+}

@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
+using SmartDomains.Lifecycle;
+
+namespace SmartDomains.Commands;
+
+/// <summary>
+/// Base of the single-domain actions (Start, Stop, Restart, Suspend, Resume, Remove-XenDomain). Domains come by name or from
+/// the pipeline (Get-XenDomain, a pool's Domains, Start-XenPool results: anything with Name or Domain, and Host). A domain
+/// without a host is looked for on every connected host. Actions run in parallel; a failure is a per-domain error.
+/// </summary>
+public abstract class XenDomainActionCmdlet : XenCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Domain")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Host")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    public object[]? XenHost { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected abstract string Action { get; }
+    protected virtual bool ForceRequested => false;
+    protected virtual IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(60), ForceRequested);
+    private protected abstract Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct);
+
+    private readonly List<(string Domain, HostConnection? Host)> _targets = new();
+
+    protected override void ProcessRecord()
+    {
+        var hosts = XenHost is null ? null : ResolveConnections(XenHost);
+        foreach (var name in Name)
+        {
+            if (hosts is null) _targets.Add((name, null));
+            else foreach (var h in hosts) _targets.Add((name, h));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var located = Locate();
+        var approved = located.Where(t => ShouldChange($"{t.Domain} on {t.Host.Name}", string.Join("; ", Describe(t.Domain)), ForceRequested)).ToArray();
+        if (approved.Length == 0) return;
+        var results = RunPumped(approved.Select(a => a.Host).Distinct().ToArray(), async _ =>
+            await Task.WhenAll(approved.Select(t => ActAsync(new DomainOperations(t.Host), t.Domain, Cancellation))).ConfigureAwait(false));
+        foreach (var r in results)
+        {
+            if (PassThru) WriteObject(r);
+            if (r.Error is not null) WriteError(ToErrorRecord(r.Error, r));
+            else WriteVerbose($"{Action} {r.Domain} on {r.Host}: {r.Message}");
+        }
+    }
+
+    /// <summary>Finds the host of each domain given without one: where xl lists it, or where the journal has its config.</summary>
+    private IReadOnlyList<(string Domain, HostConnection Host)> Locate()
+    {
+        var located = _targets.Where(t => t.Host is not null).Select(t => (t.Domain, t.Host!)).ToList();
+        var unplaced = _targets.Where(t => t.Host is null).Select(t => t.Domain).Distinct().ToArray();
+        if (unplaced.Length == 0) return located;
+        var views = CollectFromHosts(ResolveConnections(null), (c, _) => PoolCatalog.ReadHostAsync(c, Cancellation));
+        foreach (var domain in unplaced)
+        {
+            var found = views.Where(v => v.Result.Domains.Any(d => d.Name == domain) || DomainOperations.ConfigPathOf(v.Result.Journal, domain) is not null)
+                .Select(v => v.Connection).ToArray();
+            if (found.Length == 0)
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}' or has its config from SmartDomains."),
+                    XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));
+            located.AddRange(found.Select(h => (domain, h)));
+        }
+        return located;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using SmartDomains.Hosts;
+using SmartDomains.Model;
+using SmartDomains.Remote;
+using SmartDomains.State;
+using SmartDomains.Storage;
+using SmartDomains.Xl;
+
+namespace SmartDomains.Lifecycle;
+
+/// <summary>
+/// Single-domain actions on one host. Actions on a domain the module made keep the journal true; configs and storage are
+/// only ever removed when the journal lists them as the module's.
+/// </summary>
+public sealed class DomainOperations
+{
+    private readonly HostConnection _host;
+    private readonly HostJournal _journal;
+
+    public DomainOperations(HostConnection host)
+    {
+        _host = host;
+        _journal = new HostJournal(host);
+    }
+
+    public static class Commands
+    {
+        public static RemoteCommand Create(string configPath) => RemoteCommand.Xl("create", "-q", configPath);
+        /// <summary>Graceful shutdown, given up after the timeout (coreutils timeout exits 124).</summary>
+        public static RemoteCommand Shutdown(string domain, TimeSpan timeout) =>
+            RemoteCommand.Of("timeout", ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(), "xl", "shutdown", "-w", domain);
+        public static RemoteCommand Destroy(string domain) => RemoteCommand.Xl("destroy", domain);
+        public static RemoteCommand Reboot(string domain) => RemoteCommand.Xl("reboot", domain);
+        public static RemoteCommand Pause(string domain) => RemoteCommand.Xl("pause", domain);
+        public static RemoteCommand Unpause(string domain) => RemoteCommand.Xl("unpause", domain);
+    }
+
+    /// <summary>The commands an action would run, for -WhatIf.</summary>
+    public static IReadOnlyList<string> Describe(string action, string domain, string? configPath, TimeSpan timeout, bool force) => action switch
+    {
+        "Start" => new[] { Commands.Create(configPath ?? "<journaled config>").CommandLine },
+        "Stop" => new[] { (force ? Commands.Destroy(domain) : Commands.Shutdown(domain, timeout)).CommandLine },
+        "Restart" => force ? new[] { Commands.Destroy(domain).CommandLine, Commands.Create(configPath ?? "<journaled config>").CommandLine } : new[] { Commands.Reboot(domain).CommandLine },
+        "Suspend" => new[] { Commands.Pause(domain).CommandLine },
+        "Resume" => new[] { Commands.Unpause(domain).CommandLine },
+        _ => Array.Empty<string>(),
+    };
+
+    public async Task<JournalState> JournalAsync(CancellationToken ct) => await _journal.ReadStateAsync(ct).ConfigureAwait(false);
+
+    /// <summary>The config the module wrote for a domain, if the journal has one.</summary>
+    public static string? ConfigPathOf(JournalState journal, string domain) =>
+        journal.Resources.LastOrDefault(r => r.Kind == ResourceKinds.Config && r.Domain == domain && r.Exists)?.Resource;
+
+    public async Task<DomainActionResult> StartAsync(string domain, CancellationToken ct)
+    {
+        return await Act("Start", domain, async (result, journal, running) =>
+        {
+            if (running is not null && running.State != DomainState.Crashed) return Nothing(result, $"already running (domid {running.DomId})");
+            var config = ConfigPathOf(journal, domain) ?? throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
+                $"SmartDomains has no config for {domain} on {_host.Name}; start it with Start-XenPool, or with xl create yourself.");
+            await RunJournaled(domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
+            return Done(result, $"created from {config}");
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<DomainActionResult> StopAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct)
+    {
+        return await Act("Stop", domain, async (result, _, running) =>
+        {
+            if (running is null) return Nothing(result, "not running");
+            var command = force ? Commands.Destroy(domain) : Commands.Shutdown(domain, timeout);
+            var outcome = await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false);
+            if (outcome.ExitCode == 124)
+                throw new XenHostException("XenDomainStopTimeout", XenErrorCategory.OperationTimeout, _host.Name,
+                    $"{domain} on {_host.Name} did not shut down within {timeout.TotalSeconds:0} s.")
+                { RecommendedAction = "Run Stop-XenDomain -Force to destroy it." };
+            if (!outcome.Succeeded) throw XlFailure.ForCommand(outcome, command);
+            return Done(result, force ? "destroyed" : "shut down");
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async Task<DomainActionResult> RestartAsync(string domain, bool force, CancellationToken ct)
+    {
+        return await Act("Restart", domain, async (result, journal, running) =>
+        {
+            if (!force)
+            {
+                if (running is null) throw NotRunning(domain);
+                await RunXl(Commands.Reboot(domain), ct).ConfigureAwait(false);
+                return Done(result, "rebooted");
+            }
+            var config = ConfigPathOf(journal, domain) ?? throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
+                $"-Force restarts from the config SmartDomains wrote, and there is none for {domain} on {_host.Name}.");
+            if (running is not null)
+                await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct).ConfigureAwait(false);
+            await RunJournaled(domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
+            return Done(result, $"destroyed and created again from {config}");
+        }, ct).ConfigureAwait(false);
+    }
+
+    public Task<DomainActionResult> PauseAsync(string domain, bool pause, CancellationToken ct) =>
+        Act(pause ? "Suspend" : "Resume", domain, async (result, _, running) =>
+        {
+            if (running is null) throw NotRunning(domain);
+            if (pause == (running.State == DomainState.Paused)) return Nothing(result, pause ? "already paused" : "not paused");
+            await RunXl(pause ? Commands.Pause(domain) : Commands.Unpause(domain), ct).ConfigureAwait(false);
+            return Done(result, pause ? "paused" : "unpaused");
+        }, ct);
+
+    /// <summary>Stops the domain, then removes the storage and config the journal lists as the module's for it.</summary>
+    public async Task<DomainActionResult> RemoveAsync(string domain, bool force, TimeSpan timeout, ImageRepository? images, CancellationToken ct)
+    {
+        var stop = await StopAsync(domain, force, timeout, ct).ConfigureAwait(false);
+        if (stop.Status == DomainActionStatus.Failed) return Relabel(stop, "Remove");
+        return await Act("Remove", domain, async (result, journal, running) =>
+        {
+            if (running is not null) throw new XenHostException("XenDomainStillRunning", XenErrorCategory.InvalidOperation, _host.Name,
+                $"{domain} still runs on {_host.Name}; its storage is kept.");
+            var storage = new HostStorage(_host, _journal, images);
+            foreach (var r in journal.Live.Where(r => r.Domain == domain && r.Kind is ResourceKinds.Image or ResourceKinds.Volume).Reverse())
+            {
+                await storage.RemoveAsync(r.Kind, r.Resource, ct).ConfigureAwait(false);
+                result.Removed.Add(r.Resource);
+            }
+            foreach (var r in journal.Live.Where(r => r.Domain == domain && r.Kind == ResourceKinds.Config))
+            {
+                await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, ConfigFileCommands.Remove(r.Resource), ct, kind: ResourceKinds.Config, resource: r.Resource).ConfigureAwait(false);
+                result.Removed.Add(r.Resource);
+            }
+            return result.Removed.Count == 0 ? Nothing(result, "nothing of it was recorded") : Done(result, $"removed {result.Removed.Count} resources");
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<DomainActionResult> Act(string action, string domain,
+        Func<DomainActionResult, JournalState, XenDomain?, Task<DomainActionResult>> body, CancellationToken ct)
+    {
+        var result = new DomainActionResult { Action = action, Domain = domain, Host = _host.Name };
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var list = _host.RunXlAsync(ct, "list", "-v");
+            var journal = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
+            var running = XlListParser.Parse((await list.ConfigureAwait(false)).StdOut, _host.Name).FirstOrDefault(d => d.Name == domain);
+            result = await body(result, journal, running).ConfigureAwait(false);
+        }
+        catch (XenHostException ex)
+        {
+            result.Status = DomainActionStatus.Failed;
+            result.Error = ex;
+            result.Message = ex.Message;
+        }
+        result.Duration = watch.Elapsed;
+        return result;
+    }
+
+    private Task<CommandResult> RunJournaled(string domain, JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct,
+        bool failedIsUndone = false, bool allowFailure = false, string kind = ResourceKinds.Domain, string? resource = null) =>
+        new JournaledStep { Kind = kind, Resource = resource ?? domain, Domain = domain }
+            .RunAsync(_journal, before, after, command, line => _host.RunAsync(line, ct), failedIsUndone, allowFailure);
+
+    private async Task RunXl(RemoteCommand command, CancellationToken ct)
+    {
+        var result = await _host.RunAsync(command, ct).ConfigureAwait(false);
+        // xl pause/unpause exit 0 even when libxl fails, so stderr is read too.
+        var error = XlErrorClassifier.Classify(command.Arguments, result.ExitCode, result.StdErr);
+        if (!result.Succeeded || error is not null) throw XlFailure.From(result, command);
+    }
+
+    private XenHostException NotRunning(string domain) =>
+        new(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name, $"{domain} is not running on {_host.Name}.");
+
+    private static DomainActionResult Done(DomainActionResult r, string message) { r.Status = DomainActionStatus.Done; r.Message = message; return r; }
+    private static DomainActionResult Nothing(DomainActionResult r, string message) { r.Status = DomainActionStatus.NothingToDo; r.Message = message; return r; }
+
+    private static DomainActionResult Relabel(DomainActionResult r, string action)
+    {
+        var copy = new DomainActionResult { Action = action, Domain = r.Domain, Host = r.Host, Pool = r.Pool, Status = r.Status, Message = r.Message, Error = r.Error, Duration = r.Duration };
+        return copy;
+    }
+}

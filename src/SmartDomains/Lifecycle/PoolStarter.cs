@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using SmartDomains.Hosts;
+using SmartDomains.Liveness;
+using SmartDomains.Model;
+using SmartDomains.Planning;
+using SmartDomains.Pools;
+using SmartDomains.Remote;
+using SmartDomains.State;
+using SmartDomains.Storage;
+
+namespace SmartDomains.Lifecycle;
+
+/// <summary>
+/// Takes a planned pool to running, alive domains. A domain starts as soon as everything it depends on is alive; hosts and
+/// domains proceed in parallel up to the throttle. Every resource is journaled before it is made, so a rerun keeps what is
+/// healthy, cleans what is half-made and starts what is missing.
+/// </summary>
+public sealed class PoolStarter
+{
+    private readonly XenPool _pool;
+    private readonly IReadOnlyDictionary<string, HostConnection> _hosts;
+    private readonly PoolStartOptions _options;
+    private readonly IPoolEvents _events;
+    private readonly Dictionary<string, HostSnapshot> _snapshots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Exception> _unreachable = new(StringComparer.OrdinalIgnoreCase);
+
+    public PoolStarter(XenPool pool, IReadOnlyDictionary<string, HostConnection> hosts, PoolStartOptions options, IPoolEvents? events = null)
+    {
+        _pool = pool;
+        _hosts = hosts;
+        _options = options;
+        _events = events ?? NoPoolEvents.Instance;
+    }
+
+    /// <summary>The exact host commands a start would run for one domain (for -WhatIf), storage first.</summary>
+    public IReadOnlyList<string> Describe(PoolDomain domain)
+    {
+        var host = _hosts[domain.Host!];
+        var journal = new HostJournal(host);
+        var storage = new HostStorage(host, journal, _options.Images);
+        var lines = new List<string>();
+        foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name)) lines.AddRange(storage.DescribePrepare(item, _pool.Name));
+        lines.Add(ConfigFileCommands.Write(_pool.ConfigPath(domain), _pool.RenderConfig(domain), ours: true).CommandLine);
+        lines.Add(RemoteCommand.Xl("create", "-q", _pool.ConfigPath(domain)).CommandLine);
+        return lines;
+    }
+
+    public async Task<IReadOnlyList<DomainStartResult>> RunAsync(CancellationToken cancellationToken)
+    {
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await ReadHostsAsync(failFast.Token).ConfigureAwait(false);
+
+        var alive = _pool.Domains.ToDictionary(d => d.Name, _ => new TaskCompletionSource<DomainStartResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        using var throttle = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
+        var runs = _pool.Domains.Select(domain => Task.Run(async () =>
+        {
+            var result = await StartWhenReadyAsync(domain, alive, throttle, failFast).ConfigureAwait(false);
+            alive[domain.Name].TrySetResult(result);
+            if (result.Status == DomainStartStatus.Failed && _options.FailFast) failFast.Cancel();
+            return result;
+        }, CancellationToken.None)).ToArray();
+        var results = await Task.WhenAll(runs).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return results;
+    }
+
+    /// <summary>Reads every host's domains and journal, and records the pool on each host it uses.</summary>
+    private async Task ReadHostsAsync(CancellationToken cancellationToken)
+    {
+        var hostNames = _pool.Domains.Select(d => d.Host!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        await Task.WhenAll(hostNames.Select(async name =>
+        {
+            try
+            {
+                var snapshot = await WithRetry(() => HostSnapshot.ReadAsync(_hosts[name], cancellationToken), cancellationToken).ConfigureAwait(false);
+                var record = PoolRecord.ForHost(_pool, name);
+                await snapshot.JournalWriter.AppendAsync(record.ToJournal(JournalOp.Done), cancellationToken).ConfigureAwait(false);
+                lock (_snapshots) _snapshots[name] = snapshot;
+            }
+            catch (Exception ex) when (ex is XenHostException)
+            {
+                lock (_snapshots) _unreachable[name] = ex;
+            }
+        })).ConfigureAwait(false);
+    }
+
+    private async Task<DomainStartResult> StartWhenReadyAsync(PoolDomain domain,
+        IReadOnlyDictionary<string, TaskCompletionSource<DomainStartResult>> alive, SemaphoreSlim throttle, CancellationTokenSource failFast)
+    {
+        var result = new DomainStartResult { Pool = _pool.Name, Domain = domain.Name, Host = domain.Host! };
+        var watch = Stopwatch.StartNew();
+        foreach (var dependency in domain.DependsOn)
+        {
+            var dep = await alive[dependency].Task.ConfigureAwait(false);
+            if (!dep.Alive) return Skip(result, $"it depends on {dependency}, which {(dep.Status == DomainStartStatus.Skipped ? "was skipped" : "failed")}: {dep.Reason}");
+        }
+        if (failFast.IsCancellationRequested) return Skip(result, "-FailFast stopped the run after an earlier failure");
+        if (_unreachable.TryGetValue(domain.Host!, out var down)) return Fail(result, "connect", down as XenHostException);
+
+        try
+        {
+            await throttle.WaitAsync(failFast.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { return Skip(result, "-FailFast stopped the run after an earlier failure"); }
+        try
+        {
+            await MakeAsync(domain, result, failFast.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (failFast.IsCancellationRequested)
+        {
+            return Skip(result, "-FailFast or Ctrl-C stopped the run");
+        }
+        catch (XenHostException ex)
+        {
+            Fail(result, result.Step ?? "start", ex);
+        }
+        finally
+        {
+            throttle.Release();
+        }
+        if (result.Status != DomainStartStatus.Failed)
+            await CheckAliveAsync(domain, result, failFast.Token).ConfigureAwait(false);
+        result.Duration = watch.Elapsed;
+        return result;
+    }
+
+    /// <summary>Storage, config and xl create, each journaled; or nothing when the domain already runs and is ours.</summary>
+    private async Task MakeAsync(PoolDomain domain, DomainStartResult result, CancellationToken ct)
+    {
+        var snapshot = _snapshots[domain.Host!];
+        var host = snapshot.Connection;
+        var running = snapshot.Running(domain.Name);
+        if (running is not null)
+        {
+            if (!snapshot.Ours(ResourceKinds.Domain, domain.Name))
+                throw new XenHostException("XenDomainConflict", XenErrorCategory.ResourceExists, host.Name,
+                    $"A domain named {domain.Name} already runs on {host.Name} and SmartDomains did not create it; it is left alone.")
+                { RecommendedAction = "Rename the domain in the pool file, or stop the existing domain yourself." };
+            if (running.State != DomainState.Crashed)
+            {
+                result.Status = DomainStartStatus.AlreadyRunning;
+                result.DomId = running.DomId;
+                _events.StateChanged(_pool.Name, domain.Name, host.Name, "AlreadyRunning", $"domid {running.DomId}");
+                return;
+            }
+            // A crashed domain of ours is torn down and made again.
+            result.Step = "destroy-crashed";
+            await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Undo, JournalOp.Undone,
+                RemoteCommand.Xl("destroy", domain.Name), ct).ConfigureAwait(false);
+        }
+
+        result.Step = "storage";
+        _events.StateChanged(_pool.Name, domain.Name, host.Name, "PreparingStorage", null);
+        var storage = new HostStorage(host, snapshot.JournalWriter, _options.Images);
+        foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name))
+        {
+            var kind = item.Kind == StorageKind.LogicalVolume ? ResourceKinds.Volume : ResourceKinds.Image;
+            if (snapshot.Journal.Find(kind, item.Path) is { HalfMade: true })
+                await WithRetry(() => storage.RemoveAsync(kind, item.Path, ct), ct).ConfigureAwait(false);
+            result.Storage.Add(await WithRetry(() => storage.PrepareAsync(item, _pool.Name, ct), ct).ConfigureAwait(false));
+        }
+
+        result.Step = "config";
+        var path = _pool.ConfigPath(domain);
+        var ours = snapshot.Ours(ResourceKinds.Config, path);
+        await RunJournaledAsync(snapshot, domain, ResourceKinds.Config, path, JournalOp.Begin, JournalOp.Done,
+            ConfigFileCommands.Write(path, _pool.RenderConfig(domain), ours), ct).ConfigureAwait(false);
+
+        result.Step = "create";
+        _events.StateChanged(_pool.Name, domain.Name, host.Name, "Creating", path);
+        await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Begin, JournalOp.Done,
+            RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true).ConfigureAwait(false);
+        result.Status = DomainStartStatus.Started;
+    }
+
+    private Task<CommandResult> RunJournaledAsync(HostSnapshot snapshot, PoolDomain domain, string kind, string resource,
+        JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct, bool failedIsUndone = false) =>
+        new JournaledStep { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name }
+            .RunAsync(snapshot.JournalWriter, before, after, command,
+                line => WithRetry(() => RunAsync(snapshot.Connection, domain.Name, line, ct), ct), failedIsUndone);
+
+    private async Task CheckAliveAsync(PoolDomain domain, DomainStartResult result, CancellationToken ct)
+    {
+        var host = _hosts[domain.Host!];
+        var probe = domain.Liveness;
+        var address = domain.Network.Select(n => n.Ip).FirstOrDefault(ip => ip is not null);
+        result.Step = "liveness";
+        _events.StateChanged(_pool.Name, domain.Name, host.Name, "CheckingLiveness", address is null ? "xl state" : $"{address}:{probe.Port}");
+        var check = new LivenessCheck
+        {
+            Domain = domain.Name,
+            Address = address,
+            Port = probe.Port,
+            CheckBanner = _options.CheckSshBanner && probe.Port == 22,
+        };
+        try
+        {
+            // Without a guest address (or with the probe off) only xl's state can say it is alive.
+            var live = address is null || !probe.Enabled
+                ? await LivenessChecker.CheckOnceAsync(host, check, ct).ConfigureAwait(false)
+                : await LivenessChecker.WaitAsync(host, check, probe.Timeout, probe.Interval, ct).ConfigureAwait(false);
+            result.Liveness = live;
+            var aliveByState = (address is null || !probe.Enabled) && live.State is DomainState.Running or DomainState.Blocked;
+            if (live.Alive || aliveByState)
+            {
+                result.AliveAt = DateTimeOffset.UtcNow;
+                result.Step = null;
+                _events.StateChanged(_pool.Name, domain.Name, host.Name, "Alive", live.Message);
+                return;
+            }
+            Fail(result, "liveness", new XenHostException("XenDomainNotAlive", XenErrorCategory.OperationTimeout, host.Name,
+                $"{domain.Name} on {host.Name} is not alive: {live.Message}"));
+        }
+        catch (XenHostException ex)
+        {
+            Fail(result, "liveness", ex);
+        }
+    }
+
+    private async Task<CommandResult> RunAsync(HostConnection host, string? domain, RemoteCommand command, CancellationToken ct)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        step.CancelAfter(_options.StepTimeout);
+        try
+        {
+            var result = await host.RunAsync(command, step.Token).ConfigureAwait(false);
+            _events.CommandCompleted(_pool.Name, domain, result);
+            return result;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, host.Name,
+                $"'{command.CommandLine}' on {host.Name} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    /// <summary>Retries a step whose failure was the host or the link, not the step itself.</summary>
+    private async Task<T> WithRetry<T>(Func<Task<T>> step, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try { return await step().ConfigureAwait(false); }
+            catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable && attempt < _options.RetryCount)
+            {
+                await Task.Delay(_options.RetryDelay, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WithRetry(Func<Task> step, CancellationToken ct) =>
+        await WithRetry(async () => { await step().ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+
+    private DomainStartResult Skip(DomainStartResult result, string reason)
+    {
+        result.Status = DomainStartStatus.Skipped;
+        result.Reason = reason;
+        _events.StateChanged(_pool.Name, result.Domain, result.Host, "Skipped", reason);
+        return result;
+    }
+
+    private DomainStartResult Fail(DomainStartResult result, string step, XenHostException? error)
+    {
+        result.Status = DomainStartStatus.Failed;
+        result.Step = step;
+        result.Error = error;
+        result.Reason = error?.Message ?? "failed";
+        _events.StateChanged(_pool.Name, result.Domain, result.Host, "Failed", result.Reason);
+        return result;
+    }
+}
