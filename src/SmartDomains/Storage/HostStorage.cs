@@ -39,8 +39,9 @@ public sealed class HostStorage
         "h=$(sha256sum < \"$1\") || exit 1; h=${h%% *}; if [ \"$h\" != \"$2\" ]; then " +
         "echo \"smartdomains: sha256 of $1 is $h, expected $2\" >&2; exit 65; fi; mv -f \"$1\" \"$3\"";
     internal const string RemoveFilesScript = "rm -f \"$@\"";
-    internal const string RemoveEmptyDirScript =
-        "if [ -d \"$1\" ]; then if [ -n \"$(ls -A \"$1\")\" ]; then echo \"smartdomains: $1 is not empty\" >&2; exit 39; fi; rmdir \"$1\"; fi";
+    internal const string NotEmptyScript =
+        "if [ -d \"$1\" ] && [ -n \"$(ls -A \"$1\")\" ]; then echo \"smartdomains: $1 is not empty\" >&2; exit 39; fi";
+    internal const string RemoveEmptyDirScript = "if [ -d \"$1\" ]; then rmdir \"$1\"; fi";
     internal const string DfScript = "df -P -B1 \"$1\" | tail -n 1";
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
@@ -478,7 +479,10 @@ public sealed class HostStorage
     private async Task UndoAsync(JournalResource record, CancellationToken ct)
     {
         var data = record.Last.Data ?? record.First.Data;
-        var steps = new List<RemoteCommand> { _journal.AppendCommand(Entry(JournalOp.Undo, record.Kind, record.Resource, record.Pool, record.Domain, data)) };
+        var steps = new List<RemoteCommand>();
+        // A directory that holds anything is refused before the journal says undo, so the journal stays as the host is.
+        if (record.Kind == ResourceKinds.Directory) steps.Add(RemoteCommand.Script(NotEmptyScript, record.Resource));
+        steps.Add(_journal.AppendCommand(Entry(JournalOp.Undo, record.Kind, record.Resource, record.Pool, record.Domain, data)));
         if (await RemovalStepAsync(record, ct).ConfigureAwait(false) is { } removal) steps.Add(removal);
         steps.Add(_journal.AppendCommand(Entry(JournalOp.Undone, record.Kind, record.Resource, record.Pool, record.Domain, data)));
         var result = await _host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);

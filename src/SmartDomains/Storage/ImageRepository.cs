@@ -68,6 +68,9 @@ public sealed class ImageRepository
         };
     }
 
+    /// <summary>Forgets the hashes held in memory (tests of the sidecar).</summary>
+    internal static void ClearMemoryCache() => Memory.Clear();
+
     public static string SidecarPath(string imagePath) => imagePath + ".sha256";
 
     /// <summary>The SHA256 of an image: from memory or the sidecar when size and mtime match, otherwise read and recorded.</summary>
