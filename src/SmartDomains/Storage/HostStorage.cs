@@ -84,7 +84,7 @@ public sealed class HostStorage
         if (item.Kind == StorageKind.LogicalVolume)
         {
             var (vg, name) = ValidateVolume(item);
-            var origin = item.From is null ? null : OriginOf(item, vg);
+            var origin = FromOf(item) is null ? null : OriginOf(item, vg);
             lines.Add(LogicalVolumes.List(vg).CommandLine);
             lines.Add(VolumeMakeCommand(item, pool, vg, name, origin, NewAttempt(), out _).CommandLine);
             return lines;
@@ -101,9 +101,9 @@ public sealed class HostStorage
         lines.Add(RemoteCommand.Script(StatScript, item.Path, dir).CommandLine);
         lines.Add(DirectoryMakeCommand(dir, pool, NewAttempt()).CommandLine + "   # only if the directory is missing");
         BaseImage? baseImage = null;
-        if (item.From is not null)
+        if (FromOf(item) is not null)
         {
-            baseImage = ResolveBase(item.From);
+            baseImage = ResolveBase(FromOf(item));
             var remote = CachePath(baseImage);
             var attempt = NewAttempt();
             var data = BaseData(baseImage, remote, attempt);
@@ -153,12 +153,12 @@ public sealed class HostStorage
         if (!stat[1].Exists) await EnsureDirectoryAsync(dir, pool, item.Domain, ct).ConfigureAwait(false);
 
         BaseImage? baseImage = null;
-        if (item.From is not null)
+        if (FromOf(item) is not null)
         {
-            baseImage = ResolveBase(item.From);
+            baseImage = ResolveBase(FromOf(item));
             await EnsureBaseImageAsync(baseImage, ct).ConfigureAwait(false);
         }
-        var needsCaps = item.From is not null || item.Format == "qcow2";
+        var needsCaps = FromOf(item) is not null || item.Format == "qcow2";
         var caps = needsCaps ? await HostCapabilities.GetAsync(_host, ct).ConfigureAwait(false) : new HostCapabilities(false, false, true, false);
         var attempt = NewAttempt();
         var plan = PlanFile(item, pool, caps, baseImage, attempt);
@@ -201,7 +201,7 @@ public sealed class HostStorage
                 method = SparseFile; format = "raw"; onDisk = item.SizeBytes;
                 make.Add(RemoteCommand.Of("truncate", "-s", size, path));
             }
-            if (item.Filesystem is not null)
+            if (FilesystemOf(item) is not null)
             {
                 if (format == "raw") make.Add(RemoteCommand.Of("mkfs.ext4", "-F", "-q", path));
                 else notes.Add("no filesystem was made: mkfs.ext4 needs a raw image");
@@ -229,7 +229,7 @@ public sealed class HostStorage
                 if (format == "raw" && item.SizeBytes > baseImage.SizeBytes) make.Add(RemoteCommand.Of("truncate", "-s", size, path));
                 else if (format == "qcow2" && item.SizeBytes > 0) notes.Add("a copied qcow2 keeps its base's virtual size: growing it needs qemu-img");
             }
-            if (item.Filesystem is not null) notes.Add("no filesystem was made: a clone keeps its base image's filesystem");
+            if (FilesystemOf(item) is not null) notes.Add("no filesystem was made: a clone keeps its base image's filesystem");
         }
         var data = new JObject
         {
@@ -349,7 +349,7 @@ public sealed class HostStorage
     {
         var (vg, name) = ValidateVolume(item);
         var path = item.Path;
-        var origin = item.From is null ? null : OriginOf(item, vg);
+        var origin = FromOf(item) is null ? null : OriginOf(item, vg);
         await using var gate = await LockAsync("lv\0" + path, ct).ConfigureAwait(false);
         var state = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
         var volumes = await ListVolumesAsync(vg, ct).ConfigureAwait(false);
@@ -384,7 +384,7 @@ public sealed class HostStorage
         {
             Format = "raw",
             BasePath = origin is null ? null : $"/dev/{vg}/{origin}",
-            Notes = item.Filesystem is null ? Array.Empty<string>() : new[] { "no filesystem was made on the volume: mkfs is for image files" },
+            Notes = FilesystemOf(item) is null ? Array.Empty<string>() : new[] { "no filesystem was made on the volume: mkfs is for image files" },
         };
     }
 
@@ -413,8 +413,8 @@ public sealed class HostStorage
     }
 
     private string OriginOf(StorageItem item, string vg) =>
-        LogicalVolumes.TryParseOrigin(item.From!, vg, out var origin) ? origin
-            : throw Invalid(item, $"the snapshot origin '{item.From}' must be a volume of {vg} (NAME, {vg}/NAME or /dev/{vg}/NAME)");
+        LogicalVolumes.TryParseOrigin(FromOf(item)!, vg, out var origin) ? origin
+            : throw Invalid(item, $"the snapshot origin '{FromOf(item)}' must be a volume of {vg} (NAME, {vg}/NAME or /dev/{vg}/NAME)");
 
     #endregion
 
@@ -595,10 +595,10 @@ public sealed class HostStorage
     {
         CheckPath(item);
         if (item.Format is not ("raw" or "qcow2")) throw Invalid(item, $"the format '{item.Format}' is not raw or qcow2");
-        if (item.From is null && item.SizeBytes <= 0) throw Invalid(item, "a size is needed for an image that is not a clone");
+        if (FromOf(item) is null && item.SizeBytes <= 0) throw Invalid(item, "a size is needed for an image that is not a clone");
         if (item.SizeBytes < 0) throw Invalid(item, "the size is negative");
-        if (item.Filesystem is not null && !string.Equals(item.Filesystem, "ext4", StringComparison.OrdinalIgnoreCase))
-            throw Invalid(item, $"the filesystem '{item.Filesystem}' is not supported (ext4 is)");
+        if (FilesystemOf(item) is not null && !string.Equals(FilesystemOf(item), "ext4", StringComparison.OrdinalIgnoreCase))
+            throw Invalid(item, $"the filesystem '{FilesystemOf(item)}' is not supported (ext4 is)");
     }
 
     private (string Vg, string Name) ValidateVolume(StorageItem item)
@@ -625,6 +625,10 @@ public sealed class HostStorage
         var i = path.TrimEnd('/').LastIndexOf('/');
         return i <= 0 ? "/" : path[..i];
     }
+
+    // Callers (PowerShell among them) may give "" for "none".
+    private static string? FromOf(StorageItem item) => string.IsNullOrWhiteSpace(item.From) ? null : item.From;
+    private static string? FilesystemOf(StorageItem item) => string.IsNullOrWhiteSpace(item.Filesystem) ? null : item.Filesystem;
 
     private static string NewAttempt() => Guid.NewGuid().ToString("N")[..12];
 
