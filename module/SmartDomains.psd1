@@ -17,6 +17,8 @@
         'Invoke-XenCommand'
         'New-XenPool'
         'Get-XenDomainConfig'
+        'Test-XenDomainLiveness'
+        'Wait-XenDomain'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
