@@ -66,7 +66,7 @@ public static class LivenessChecker
 
     /// <summary>
     /// Checks every <paramref name="interval"/> until the domain is alive or <paramref name="timeout"/> has passed. Stops at once,
-    /// without more attempts, when the domain has crashed or is gone (NotFound). A check still running at the timeout is
+    /// without more attempts, when the domain has crashed or is gone (NotFound), or has no address to probe (see <see cref="IsFinal"/>). A check still running at the timeout is
     /// abandoned. The result is the last check's, with Attempts and Elapsed over the whole wait.
     /// </summary>
     public static async Task<LivenessResult> WaitAsync(HostConnection host, LivenessCheck check, TimeSpan timeout, TimeSpan interval,
@@ -91,7 +91,7 @@ public static class LivenessChecker
                 attempts++;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { timedOut = true; break; }
-            if (last.Alive || last.Failure is LivenessFailure.Crashed or LivenessFailure.NotFound) break;
+            if (last.Alive || IsFinal(last.Failure)) break;
             var remaining = timeout - watch.Elapsed;
             if (remaining <= TimeSpan.Zero) { timedOut = true; break; }
             try
@@ -114,6 +114,13 @@ public static class LivenessChecker
             last.Message = $"not alive after {Seconds(watch.Elapsed)} ({attempts} attempt{(attempts == 1 ? "" : "s")}); last check: {last.Message}";
         return last;
     }
+
+    /// <summary>
+    /// Failures that waiting cannot cure, so a wait stops at once: Crashed, NotFound (gone), and NoAddress (a running domain's
+    /// configuration has no vif ip=, and no address was given: there will never be anything to probe).
+    /// </summary>
+    public static bool IsFinal(LivenessFailure failure) =>
+        failure is LivenessFailure.Crashed or LivenessFailure.NotFound or LivenessFailure.NoAddress;
 
     private static string? Validate(LivenessCheck check)
     {

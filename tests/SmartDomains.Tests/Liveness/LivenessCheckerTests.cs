@@ -163,6 +163,11 @@ public class LivenessCheckerTests
         var noAddr = await LivenessChecker.CheckOnceAsync(h.Connection, Check("plain"), default);
         Assert.Equal(LivenessFailure.NoAddress, noAddr.Failure);
         Assert.Contains("ip=", noAddr.Message);
+        var watch = Stopwatch.StartNew();
+        var waited = await LivenessChecker.WaitAsync(h.Connection, Check("plain"), TimeSpan.FromSeconds(30), Interval, default);
+        Assert.Equal(LivenessFailure.NoAddress, waited.Failure);
+        Assert.Equal(1, waited.Attempts);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "no address is final: the wait stops at once");
 
         var r = await LivenessChecker.CheckOnceAsync(h.Connection, new LivenessCheck { Domain = "plain", StateOnly = true }, default);
         Assert.True(r.Alive, r.Message);
