@@ -26,6 +26,8 @@
         'Suspend-XenDomain'
         'Resume-XenDomain'
         'Remove-XenDomain'
+        'Test-XenDomainLiveness'
+        'Wait-XenDomain'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Session;
 using SmartDomains.Lifecycle;
 using SmartDomains.Remote;
 

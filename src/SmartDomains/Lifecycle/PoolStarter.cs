@@ -157,7 +157,10 @@ public sealed class PoolStarter
             var kind = item.Kind == StorageKind.LogicalVolume ? ResourceKinds.Volume : ResourceKinds.Image;
             if (snapshot.Journal.Find(kind, item.Path) is { HalfMade: true })
                 await WithRetry(() => storage.RemoveAsync(kind, item.Path, ct), ct).ConfigureAwait(false);
-            result.Storage.Add(await WithRetry(() => storage.PrepareAsync(item, _pool.Name, ct), ct).ConfigureAwait(false));
+            var made = await WithRetry(() => storage.PrepareAsync(item, _pool.Name, ct), ct).ConfigureAwait(false);
+            result.Storage.Add(made);
+            // The config must name the format that is on the host (a raw copy when the host has no qemu-img).
+            foreach (var disk in domain.Disks.Where(d => d.Target == item.Path)) disk.Format = made.Format;
         }
 
         result.Step = "config";

@@ -45,7 +45,8 @@ public sealed class PoolDomain
 public sealed class PoolDisk
 {
     public long SizeBytes { get; init; }
-    public string Format { get; init; } = "raw";
+    /// <summary>raw or qcow2; storage preparation may change it to what it could really make (raw when a host has no qemu-img).</summary>
+    public string Format { get; set; } = "raw";
     public string Backend { get; init; } = "file";
     public string? VolumeGroup { get; init; }
     public string? From { get; init; }
