@@ -6,7 +6,6 @@ namespace SmartDomains.Tests.Emulator;
 /// <summary>The emulated LVM2 tools: lvcreate, lvs, lvremove and vgs, with LVM 2.03's output, messages and exit codes.</summary>
 public class LvmTests
 {
-    private const string Script = "--noheadings --units b --nosuffix --separator |";
 
     private static string[] LvsScript(params string[] vg) =>
         new[] { "--noheadings", "--units", "b", "--nosuffix", "-o", "lv_name,vg_name,lv_size,origin", "--separator", "|" }.Concat(vg).ToArray();
