@@ -35,7 +35,7 @@ function Invoke-Build {
     if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Commands", '-c', $Configuration, '-o', $moduleDir, '--nologo', '-v', 'q')
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', "$moduleDir/emulator", '--nologo', '-v', 'q')
-    if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl") }
+    if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl", "$moduleDir/emulator/lvcreate", "$moduleDir/emulator/lvs", "$moduleDir/emulator/lvremove", "$moduleDir/emulator/vgs") }
     Copy-Item "$root/module/*" $moduleDir -Recurse -Force
     & "$root/tests/Tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
     Write-Host "Built $moduleDir"

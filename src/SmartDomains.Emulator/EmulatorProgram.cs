@@ -11,6 +11,8 @@ namespace SmartDomains.Emulator;
 public static class EmulatorProgram
 {
     public const string DefaultStateDir = "/var/lib/xen/emulator";
+    /// <summary>Hidden first argument that makes xl.dll one of the emulated LVM tools.</summary>
+    public const string LvmToolOption = "--lvm-tool";
 
     public static string StateDirFromEnvironment() =>
         Environment.GetEnvironmentVariable("XL_EMULATOR_DIR") is { Length: > 0 } d ? d : DefaultStateDir;
@@ -20,13 +22,20 @@ public static class EmulatorProgram
         if (args.Length == 3 && args[0] == "__guest") return GuestMain.Run(args[1], int.Parse(args[2]));
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
-        int rc = Run(args, stdout, stderr, StateDirFromEnvironment());
+        // The LVM wrappers (lvcreate, lvs, lvremove, vgs) run "xl.dll --lvm-tool NAME ARGS...".
+        int rc = args.Length >= 2 && args[0] == LvmToolOption
+            ? Lvm.LvmProgram.Run(args[1], args[2..], stdout, stderr, Console.In, StateDirFromEnvironment())
+            : Run(args, stdout, stderr, StateDirFromEnvironment());
         stdout.Flush();
         return rc;
     }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string stateDir) =>
         Run(args, stdout, stderr, stateDir, null);
+
+    /// <summary>Runs one emulated LVM tool (lvcreate, lvs, lvremove, vgs) in-process.</summary>
+    public static int RunLvm(string tool, string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, string stateDir) =>
+        Lvm.LvmProgram.Run(tool, args, stdout, stderr, stdin, stateDir);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string stateDir, IGuestLauncher? guests)
     {

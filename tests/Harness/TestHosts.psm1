@@ -267,20 +267,28 @@ function ConvertTo-ShellLiteral {
 }
 
 # xl inside the host is a shim that runs the published emulator with the absolute dotnet path
-# (sshd sessions get a minimal PATH).
+# (sshd sessions get a minimal PATH). The emulated LVM tools (lvcreate, lvs, lvremove, vgs) sit next to it:
+# the same xl.dll with the hidden first argument --lvm-tool NAME.
 function Write-XlShim {
     param([Parameter(Mandatory)] $TestHost)
-    $xl = Join-Path $TestHost.XlDir 'xl'
+    $tools = [ordered]@{ xl = @(); lvcreate = @('--lvm-tool', 'lvcreate'); lvs = @('--lvm-tool', 'lvs')
+        lvremove = @('--lvm-tool', 'lvremove'); vgs = @('--lvm-tool', 'vgs') }
     if ($TestHost.EmulatorDir) {
         $dotnet = (Get-Command dotnet -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
         $dotnet = (Get-Item $dotnet).ResolvedTarget ?? $dotnet
-        $body = "exec $(ConvertTo-ShellLiteral $dotnet) $(ConvertTo-ShellLiteral "$($TestHost.EmulatorDir)/xl.dll") `"`$@`""
     }
-    else {
-        $body = "echo 'xl: no emulator configured (Start-TestHostSet -EmulatorDir)' >&2; exit 127"
+    foreach ($name in $tools.Keys) {
+        $shim = Join-Path $TestHost.XlDir $name
+        if ($TestHost.EmulatorDir) {
+            $words = @((ConvertTo-ShellLiteral $dotnet), (ConvertTo-ShellLiteral "$($TestHost.EmulatorDir)/xl.dll")) + $tools[$name]
+            $body = "exec $($words -join ' ') `"`$@`""
+        }
+        else {
+            $body = "echo '${name}: no emulator configured (Start-TestHostSet -EmulatorDir)' >&2; exit 127"
+        }
+        Set-Content -Path $shim -Value "#!/bin/sh`n$body" -NoNewline
+        [System.IO.File]::SetUnixFileMode($shim, [System.IO.UnixFileMode] 0x1ED)   # 0755
     }
-    Set-Content -Path $xl -Value "#!/bin/sh`n$body" -NoNewline
-    [System.IO.File]::SetUnixFileMode($xl, [System.IO.UnixFileMode] 0x1ED)   # 0755
 }
 
 function Write-EmulatorSetting {

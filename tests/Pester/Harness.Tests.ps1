@@ -122,6 +122,19 @@ Describe 'Start-TestHostSet' {
         $r.Output | Should -Match 'Domain-0'
     }
 
+    It 'installs the emulated LVM tools next to xl and runs lvs' {
+        $r = Invoke-TestSsh $script:Set[0] 'for t in lvcreate lvs lvremove vgs; do command -v $t; done; cat /usr/local/sbin/lvs'
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match '(?m)^/usr/local/sbin/lvcreate$'
+        $r.Output | Should -Match '(?m)^/usr/local/sbin/vgs$'
+        $r.Output | Should -Match ([regex]::Escape("$script:EmulatorDir/xl.dll' --lvm-tool lvs"))
+        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl.dll'; return }
+        $r = Invoke-TestSsh $script:Set[0] 'lvcreate -L 1G -n harness-probe vg0 && lvs --noheadings --units b --nosuffix -o lv_name,vg_name,lv_size --separator "|" vg0 && lvremove -f vg0/harness-probe'
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match '(?m)^  harness-probe\|vg0\|1073741824$'
+        Invoke-TestHostShell $script:Set[0] 'cat /var/lib/xen/emulator/commands.log' | Should -Match '(?m)\tlvs --noheadings'
+    }
+
     It 'hides root''s .bashrc (pyenv would slow every command)' {
         (Invoke-TestSsh $script:Set[0] 'wc -c < /root/.bashrc').Output | Should -Be '0'
     }

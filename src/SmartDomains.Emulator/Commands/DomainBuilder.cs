@@ -33,6 +33,8 @@ public static class DomainBuilder
             {
                 var disk = spec.Disks[i];
                 if (disk.Format == "empty" || File.Exists(disk.Target) || Directory.Exists(disk.Target)) continue;
+                // An emulated LVM volume stands for /dev/VG/LV (no device node exists: /dev is the real machine's).
+                if (Lvm.LvmNames.FindByPath(state, ctx.Settings, disk.Target) != null) continue;
                 ctx.Err.Write($"libxl: error: libxl_device.c:397:libxl__device_disk_set_backend: Disk vdev={disk.Vdev} failed to stat: {disk.Target}: No such file or directory\n");
                 ctx.LibxlError("libxl_create.c:1371:initiate_domain_create", id, $"Unable to set disk defaults for disk {i}");
                 return -1;

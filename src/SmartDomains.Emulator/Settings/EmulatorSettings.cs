@@ -17,6 +17,9 @@ public sealed class EmulatorSettings
     public int GuestBootDelayMs { get; set; } = 300;
     public List<int> GuestPorts { get; set; } = new() { 22 };
     public FaultSettings Faults { get; set; } = new();
+    /// <summary>LVM volume groups the emulated lvcreate/lvs/lvremove/vgs see (name to size). Replaces the default.</summary>
+    [JsonProperty(ObjectCreationHandling = ObjectCreationHandling.Replace)]
+    public Dictionary<string, VolumeGroupSettings> VolumeGroups { get; set; } = new() { ["vg0"] = new VolumeGroupSettings() };
 
     public static readonly JsonSerializerSettings Json = new()
     {
@@ -36,6 +39,17 @@ public sealed class EmulatorSettings
         }
         return JsonConvert.DeserializeObject<EmulatorSettings>(File.ReadAllText(path), Json) ?? new EmulatorSettings();
     }
+}
+
+public sealed class VolumeGroupSettings
+{
+    /// <summary>Size of the group in GiB (may be fractional); rounded down to whole extents.</summary>
+    public double SizeGib { get; set; } = 100;
+    /// <summary>Physical extent size in MiB (LVM's default is 4).</summary>
+    public int ExtentSizeMib { get; set; } = 4;
+
+    public long ExtentBytes => (long)Math.Max(1, ExtentSizeMib) * 1024 * 1024;
+    public long ExtentCount => (long)Math.Floor(SizeGib * 1024 * 1024 * 1024 / ExtentBytes);
 }
 
 public sealed class LatencySettings

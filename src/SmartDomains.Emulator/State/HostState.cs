@@ -5,6 +5,8 @@ public sealed class HostState
 {
     public int NextDomid { get; set; } = 1;
     public List<DomainRecord> Domains { get; set; } = new();
+    /// <summary>Emulated LVM logical volumes (lvcreate/lvremove), in creation order.</summary>
+    public List<LogicalVolumeRecord> LogicalVolumes { get; set; } = new();
 
     public DomainRecord? ByDomid(int domid) => Domains.FirstOrDefault(d => d.Domid == domid);
     public DomainRecord? ByName(string name) => Domains.FirstOrDefault(d => d.Name == name && d.Status != DomainStatus.Dying);

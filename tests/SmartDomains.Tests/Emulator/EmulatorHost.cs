@@ -37,6 +37,16 @@ public sealed class EmulatorHost : IDisposable
         return new Result(rc, o.ToString(), e.ToString());
     }
 
+    /// <summary>Runs an emulated LVM tool (lvcreate, lvs, lvremove, vgs) in-process; stdin is empty unless given.</summary>
+    public Result Lvm(string tool, params string[] args) => LvmWithInput(tool, "", args);
+
+    public Result LvmWithInput(string tool, string stdin, params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int rc = EmulatorProgram.RunLvm(tool, args, o, e, new StringReader(stdin), StateDir);
+        return new Result(rc, o.ToString(), e.ToString());
+    }
+
     public string Config(string name, string text)
     {
         var path = Path.Combine(Dir, name);
