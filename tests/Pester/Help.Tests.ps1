@@ -102,7 +102,8 @@ Describe 'Help for <_>' -ForEach $commandNames {
     }
 
     It 'has a table view for every output type' {
-        foreach ($type in $command.OutputType) {
+        # Primitives such as [bool] (Test-* cmdlets) print as themselves; only the module's own types need views.
+        foreach ($type in $command.OutputType | Where-Object { $_.Type -and -not $_.Type.IsPrimitive -and $_.Type -ne [string] }) {
             $format = Get-FormatData -TypeName $type.Name
             $format | Should -Not -BeNullOrEmpty -Because "$($type.Name) (output of $name) needs a view"
             @($format.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] }) |
