@@ -119,7 +119,13 @@ public sealed class PoolStarter
             throttle.Release();
         }
         if (result.Status != DomainStartStatus.Failed)
-            await CheckAliveAsync(domain, result, failFast.Token).ConfigureAwait(false);
+        {
+            try { await CheckAliveAsync(domain, result, failFast.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (failFast.IsCancellationRequested)
+            {
+                Skip(result, "it was created, but -FailFast or Ctrl-C stopped the run before it was confirmed alive");
+            }
+        }
         result.Duration = watch.Elapsed;
         return result;
     }
