@@ -29,7 +29,7 @@ try {
   // Shipped templates: OS families (debian, fedora, slc) and sizes (small-service, batch-worker).
   "templates": { "worker": { "extends": "debian", "memory": "2G", "vcpus": 2 } },
   "domains": [
-    { "name": "db", "extends": "worker", "network": [ { "bridge": "${bridge}", "ip": "127.0.10.5" } ] },
+    { "name": "db", "extends": "worker", "network": [ { "bridge": "${bridge}", "ip": "127.0.10.5" } ], "liveness": { "port": 2222 } },
     { "name": "web", "extends": ["debian", "small-service"], "count": 2, "dependsOn": "db", "placement": { "antiAffinity": "web" } },
     { "name": "ce", "extends": "slc", "dependsOn": "web" },
     { "name": "geant4", "extends": ["fedora", "batch-worker"], "count": 2, "memory": "6G" }
@@ -49,34 +49,28 @@ try {
     New-XenPool -Path (Join-Path $root 'oops.json') -ErrorAction SilentlyContinue -ErrorVariable bad | Out-Null
     Write-Host $bad[0].Exception.Message
 
-    Show 'Create two domains per host with xl directly (Start-XenPool arrives with the lifecycle work)'
-    $n = 0
-    foreach ($h in $hosts) {
-        foreach ($role in 'web', 'worker') {
-            $n++
-            $kernel = Join-Path $h.ImageDir 'vmlinuz'
-            Set-Content -Path $kernel -Value 'stand-in kernel'
-            $cfg = Join-Path $h.ConfigDir "$role-$n.cfg"
-            @(
-                "name = '$role-$n'"
-                "type = 'pvh'"
-                "kernel = '$kernel'"
-                "memory = $(if ($role -eq 'web') { 512 } else { 2048 })"
-                "vcpus = $(if ($role -eq 'web') { 1 } else { 4 })"
-                "vif = [ 'bridge=xenbr0,ip=127.0.77.$n' ]"
-            ) | Set-Content -Path $cfg
-            Invoke-XenCommand -Host $h create -q $cfg | Out-Null
-        }
+    Show 'Start the pool: storage, configs and xl create in dependency order, each domain checked alive'
+    # Base images come from an image repository: here, tiny stand-ins for debian-12, slc-6 and fedora-40.
+    $images = Join-Path $root 'images'
+    New-Item -ItemType Directory -Force $images | Out-Null
+    foreach ($name in 'debian-12', 'slc-6', 'fedora-40') {
+        $bytes = [byte[]]::new(1MB); [Random]::new($name.Length).NextBytes($bytes)
+        [IO.File]::WriteAllBytes((Join-Path $images "$name.img"), $bytes)
     }
+    $pool | Start-XenPool -ImageRepository $images | Format-Table | Out-Host
+
+    Show 'Run it again: nothing changes, and it says so'
+    $pool | Start-XenPool -ImageRepository $images -InformationAction Continue | Format-Table Domain, Host, Status | Out-Host
+
+    Show 'Any controller can pick the pool up from the hosts'' journals'
+    Get-XenPool | Format-Table | Out-Host
+    Test-XenDomainLiveness -Name db -Port 2222 -Detailed | Format-Table | Out-Host
 
     Show 'Get-XenHost: live facts from xl info, all hosts in parallel'
     Get-XenHost | Format-Table | Out-Host
 
-    Show "Get-XenDomain -Name 'worker*'"
-    Get-XenDomain -Name 'worker*' | Format-Table | Out-Host
-
-    Show 'Pipe hosts into queries: domains per host'
-    Get-XenDomain | Group-Object Host | Select-Object Name, Count | Format-Table | Out-Host
+    Show "Get-XenDomain -Name 'web*'"
+    Get-XenDomain -Name 'web*' | Format-Table | Out-Host
 
     Show 'The raw escape hatch: xl uptime on one host'
     (Invoke-XenCommand -Host dom0-a uptime).StdOut | Out-Host
@@ -85,8 +79,8 @@ try {
     Invoke-XenCommand -Host dom0-b destroy no-such-domain -ErrorAction SilentlyContinue -ErrorVariable failure | Out-Null
     Write-Host ("{0}: {1}" -f $failure[0].FullyQualifiedErrorId, $failure[0].Exception.Message)
 
-    Show 'Clean up: destroy every domain the demo made'
-    foreach ($d in Get-XenDomain) { Invoke-XenCommand -Host $d.Host destroy $d.Name | Out-Null }
+    Show 'Stop the pool: dependents first'
+    Get-XenPool glite-lab | Stop-XenPool -Force | Format-Table | Out-Host
     Get-XenHost | Format-Table Name, FreeMemoryMiB, DomainCount | Out-Host
     Write-Host 'Demo finished.' -ForegroundColor Green
 }

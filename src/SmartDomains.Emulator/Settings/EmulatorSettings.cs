@@ -15,6 +15,8 @@ public sealed class EmulatorSettings
     public string XenExtra { get; set; } = ".3";
     public LatencySettings LatencyMs { get; set; } = new();
     public int GuestBootDelayMs { get; set; } = 300;
+    /// <summary>Ports the stand-in guests answer on. Replaces the default, so [2222] means 2222 only.</summary>
+    [JsonProperty(ObjectCreationHandling = ObjectCreationHandling.Replace)]
     public List<int> GuestPorts { get; set; } = new() { 22 };
     public FaultSettings Faults { get; set; } = new();
     /// <summary>LVM volume groups the emulated lvcreate/lvs/lvremove/vgs see (name to size). Replaces the default.</summary>

@@ -31,10 +31,14 @@ public static class EmulatedHost
         var stateDir = Path.Combine(hostRoot, "var", "lib", "xen", "emulator");
         foreach (var dir in new[] { paths.ConfigDir, paths.ImageDir, paths.StateDir, stateDir }) Directory.CreateDirectory(dir);
         EnsureExecutable(Path.Combine(emulatorDir, "xl"));
-        // The emulator fills in every other setting with its defaults; the host name is ours to give.
+        // The emulator fills in every other setting with its defaults. Guests also answer on 2222, which needs no root.
         var settings = Path.Combine(stateDir, "settings.json");
         if (!File.Exists(settings))
-            File.WriteAllText(settings, new Newtonsoft.Json.Linq.JObject { ["hostname"] = name }.ToString());
+            File.WriteAllText(settings, new Newtonsoft.Json.Linq.JObject
+            {
+                ["hostname"] = name,
+                ["guest_ports"] = new Newtonsoft.Json.Linq.JArray(22, 2222),
+            }.ToString());
         var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
         return new HostConnectionInfo
         {
