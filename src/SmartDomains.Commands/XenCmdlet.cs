@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
+using SmartDomains.Remote;
 
 namespace SmartDomains.Commands;
 
@@ -135,10 +136,14 @@ public abstract class XenCmdlet : PSCmdlet
     }
 
     /// <summary>Runs background work while this thread writes whatever it posts to the pump; returns the work's result.</summary>
-    internal T RunPumped<T>(IReadOnlyList<HostConnection> connections, Func<PipelinePump, Task<T>> work)
+    internal T RunPumped<T>(IReadOnlyList<HostConnection> connections, Func<PipelinePump, Task<T>> work, Action<CommandResult>? completed = null)
     {
         var pump = new PipelinePump();
-        foreach (var c in connections) c.CommandLog = line => pump.Post(() => WriteVerbose(line));
+        foreach (var c in connections)
+        {
+            c.CommandLog = line => pump.Post(() => WriteVerbose(line));
+            c.CommandCompleted = completed;
+        }
         try
         {
             var task = Task.Run(() => work(pump), Cancellation);
@@ -148,7 +153,7 @@ public abstract class XenCmdlet : PSCmdlet
         }
         finally
         {
-            foreach (var c in connections) c.CommandLog = null;
+            foreach (var c in connections) (c.CommandLog, c.CommandCompleted) = (null, null);
         }
     }
 
@@ -158,11 +163,14 @@ public abstract class XenCmdlet : PSCmdlet
     /// </summary>
     internal bool ShouldChange(string target, string action, bool force)
     {
-        if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm")) return ShouldProcess(target, action) ;
-        if (!IsInteractive && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && NeedsPrompt())
+        var bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey("WhatIf")) return ShouldProcess(target, action);
+        // -Force means "no questions", unless -Confirm asks for them explicitly.
+        if (force && !bound.ContainsKey("Confirm")) return true;
+        if (!IsInteractive && !bound.ContainsKey("Confirm") && NeedsPrompt())
         {
             WriteError(new ErrorRecord(new InvalidOperationException(
-                    $"{action} on {target} needs confirmation, and this session cannot prompt. Pass -Force (or -Confirm:$false) to go ahead."),
+                    $"Changing {target} ({action}) needs confirmation, and this session cannot prompt. Pass -Force (or -Confirm:$false) to go ahead."),
                 "XenConfirmationRequired", ErrorCategory.PermissionDenied, target));
             return false;
         }

@@ -16,14 +16,10 @@ public sealed class RemoveXenDomainCommand : XenDomainActionCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSeconds { get; set; } = 60;
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ImageRepository { get; set; }
-
     protected override string Action => "Remove";
     protected override bool ForceRequested => Force;
     protected override IReadOnlyList<string> Describe(string domain) =>
         DomainOperations.Describe("Stop", domain, null, TimeSpan.FromSeconds(TimeoutSeconds), Force).Append("remove the config, images and volumes the journal lists for it").ToArray();
     private protected override Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct) =>
-        operations.RemoveAsync(domain, Force, TimeSpan.FromSeconds(TimeoutSeconds), HostSettings.Images(this, ImageRepository), ct);
+        operations.RemoveAsync(domain, Force, TimeSpan.FromSeconds(TimeoutSeconds), ct);
 }

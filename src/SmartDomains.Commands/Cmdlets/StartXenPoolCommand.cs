@@ -70,7 +70,7 @@ public sealed class StartXenPoolCommand : XenCmdlet
                 ShouldProcess($"{domain.Name} on {domain.Host}", string.Join(Environment.NewLine + "    ", describer.Describe(domain).Prepend("")));
             return;
         }
-        if (!ShouldProcess(pool.Name, $"Start {pool.DomainCount} domains on {string.Join(", ", pool.Hosts)}")) return;
+        if (!ShouldChange(pool.Name, $"Start {pool.DomainCount} domains on {string.Join(", ", pool.Hosts)}", false)) return;
 
         using var log = HostSettings.LogPath(this, LogPath) is { } path ? new JsonLinesLog(path) : null;
         var results = RunPumped(connections, async pump =>
@@ -80,7 +80,7 @@ public sealed class StartXenPoolCommand : XenCmdlet
             var r = await starter.RunAsync(Cancellation).ConfigureAwait(false);
             progress.Complete();
             return r;
-        });
+        }, log is null ? null : result => log.CommandCompleted(pool.Name, null, result));
 
         foreach (var result in results)
         {

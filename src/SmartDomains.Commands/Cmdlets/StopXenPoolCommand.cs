@@ -32,8 +32,9 @@ public sealed class StopXenPoolCommand : XenCmdlet
         if (connections.Count < pool.Hosts.Count) return;
         var byName = connections.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
-        var stages = pool.Stages.Reverse().Select(stage => stage.Select(n => pool.Domains.First(d => d.Name == n))
-            .Where(d => ShouldChange($"{d.Name} on {d.Host}", string.Join("; ", DomainOperations.Describe("Stop", d.Name, null, timeout, Force)), false))
+        // A pool read from some of its hosts only lists the domains on those hosts.
+        var stages = pool.Stages.Reverse().Select(stage => stage.Select(n => pool.Domains.FirstOrDefault(d => d.Name == n)).OfType<Pools.PoolDomain>()
+            .Where(d => ShouldChange($"{d.Name} on {d.Host}", string.Join("; ", DomainOperations.Describe("Stop", d.Name, null, timeout, Force)), Force))
             .ToArray()).ToArray();
 
         using var log = HostSettings.LogPath(this, LogPath) is { } path ? new JsonLinesLog(path) : null;
@@ -42,12 +43,12 @@ public sealed class StopXenPoolCommand : XenCmdlet
             var all = new List<DomainActionResult>();
             foreach (var stage in stages)
             {
-                var done = await Task.WhenAll(stage.Select(d => new DomainOperations(byName[d.Host!]).StopAsync(d.Name, Force, timeout, Cancellation))).ConfigureAwait(false);
+                var done = await Task.WhenAll(stage.Select(d => new DomainOperations(byName[d.Host!]).StopAsync(d.Name, Force, timeout, Cancellation, onlyOurs: true))).ConfigureAwait(false);
                 foreach (var r in done) log?.StateChanged(pool.Name, r.Domain, r.Host, r.Status == DomainActionStatus.Failed ? "StopFailed" : "Stopped", r.Message);
                 all.AddRange(done);
             }
             return all;
-        });
+        }, log is null ? null : result => log.CommandCompleted(pool.Name, null, result));
         foreach (var r in results)
         {
             WriteObject(r);

@@ -25,6 +25,9 @@ public sealed class HostConnection : IDisposable
     /// <summary>Called with each command line before it runs (never with a secret: command lines carry none).</summary>
     public Action<string>? CommandLog { get; set; }
 
+    /// <summary>Called with every command's result (for -LogPath); from worker threads.</summary>
+    public Action<CommandResult>? CommandCompleted { get; set; }
+
     public void Connect(CancellationToken cancellationToken)
     {
         _transport.Connect(cancellationToken);
@@ -39,6 +42,7 @@ public sealed class HostConnection : IDisposable
         try
         {
             var result = await _transport.RunAsync(command, cancellationToken).ConfigureAwait(false);
+            CommandCompleted?.Invoke(result);
             Host.Connected = true;
             if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
             return result;

@@ -64,13 +64,19 @@ public sealed class DomainOperations
         }, ct).ConfigureAwait(false);
     }
 
-    public async Task<DomainActionResult> StopAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct)
+    /// <param name="onlyOurs">Leave a domain alone unless the journal says the module created it (pool-wide stops).</param>
+    public async Task<DomainActionResult> StopAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct, bool onlyOurs = false)
     {
-        return await Act("Stop", domain, async (result, _, running) =>
+        return await Act("Stop", domain, async (result, journal, running) =>
         {
             if (running is null) return Nothing(result, "not running");
+            var ours = journal.Find(ResourceKinds.Domain, domain) is { Removed: false };
+            if (onlyOurs && !ours) return Nothing(result, "not created by SmartDomains: left alone");
             var command = force ? Commands.Destroy(domain) : Commands.Shutdown(domain, timeout);
-            var outcome = await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false);
+            // Only the module's own domains are journaled; an operator may still stop any domain by name.
+            var outcome = ours
+                ? await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false)
+                : await _host.RunAsync(command, ct).ConfigureAwait(false);
             if (outcome.ExitCode == 124)
                 throw new XenHostException("XenDomainStopTimeout", XenErrorCategory.OperationTimeout, _host.Name,
                     $"{domain} on {_host.Name} did not shut down within {timeout.TotalSeconds:0} s.")
@@ -109,7 +115,7 @@ public sealed class DomainOperations
         }, ct);
 
     /// <summary>Stops the domain, then removes the storage and config the journal lists as the module's for it.</summary>
-    public async Task<DomainActionResult> RemoveAsync(string domain, bool force, TimeSpan timeout, ImageRepository? images, CancellationToken ct)
+    public async Task<DomainActionResult> RemoveAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct)
     {
         var stop = await StopAsync(domain, force, timeout, ct).ConfigureAwait(false);
         if (stop.Status == DomainActionStatus.Failed) return Relabel(stop, "Remove");
@@ -117,7 +123,7 @@ public sealed class DomainOperations
         {
             if (running is not null) throw new XenHostException("XenDomainStillRunning", XenErrorCategory.InvalidOperation, _host.Name,
                 $"{domain} still runs on {_host.Name}; its storage is kept.");
-            var storage = new HostStorage(_host, _journal, images);
+            var storage = new HostStorage(_host, _journal, repository: null);
             foreach (var r in journal.Live.Where(r => r.Domain == domain && r.Kind is ResourceKinds.Image or ResourceKinds.Volume).Reverse())
             {
                 await storage.RemoveAsync(r.Kind, r.Resource, ct).ConfigureAwait(false);

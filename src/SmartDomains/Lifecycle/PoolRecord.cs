@@ -52,7 +52,8 @@ public sealed class PoolRecord
             SourceFile = first.SourceFile ?? "(journal)",
             PlacementPolicy = first.Policy,
             Domains = domains,
-            Stages = first.Stages,
+            // Read from some hosts only, the pool knows only their domains.
+            Stages = first.Stages.Select(s => (IReadOnlyList<string>)s.Where(n => domains.Any(d => d.Name == n)).ToArray()).Where(s => s.Count > 0).ToArray(),
         };
         return new XenPool(definition, parts.Select(p => p.Host).ToArray(), parts.SelectMany(p => p.Record.Storage).ToArray());
     }

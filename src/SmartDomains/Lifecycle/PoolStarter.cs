@@ -72,7 +72,7 @@ public sealed class PoolStarter
         {
             try
             {
-                var snapshot = await WithRetry(() => HostSnapshot.ReadAsync(_hosts[name], cancellationToken), cancellationToken).ConfigureAwait(false);
+                var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], t), cancellationToken), cancellationToken).ConfigureAwait(false);
                 var record = PoolRecord.ForHost(_pool, name);
                 await snapshot.JournalWriter.AppendAsync(record.ToJournal(JournalOp.Done), cancellationToken).ConfigureAwait(false);
                 lock (_snapshots) _snapshots[name] = snapshot;
@@ -91,6 +91,8 @@ public sealed class PoolStarter
         var watch = Stopwatch.StartNew();
         foreach (var dependency in domain.DependsOn)
         {
+            if (!alive.ContainsKey(dependency))
+                return Skip(result, $"it depends on {dependency}, which is not in this pool object (it was read from only some of the pool's hosts)");
             var dep = await alive[dependency].Task.ConfigureAwait(false);
             if (!dep.Alive) return Skip(result, $"it depends on {dependency}, which {(dep.Status == DomainStartStatus.Skipped ? "was skipped" : "failed")}: {dep.Reason}");
         }
@@ -162,8 +164,8 @@ public sealed class PoolStarter
         {
             var kind = item.Kind == StorageKind.LogicalVolume ? ResourceKinds.Volume : ResourceKinds.Image;
             if (snapshot.Journal.Find(kind, item.Path) is { HalfMade: true })
-                await WithRetry(() => storage.RemoveAsync(kind, item.Path, ct), ct).ConfigureAwait(false);
-            var made = await WithRetry(() => storage.PrepareAsync(item, _pool.Name, ct), ct).ConfigureAwait(false);
+                await WithRetry(() => Step(host.Name, async t => { await storage.RemoveAsync(kind, item.Path, t).ConfigureAwait(false); return 0; }, ct), ct).ConfigureAwait(false);
+            var made = await WithRetry(() => Step(host.Name, t => storage.PrepareAsync(item, _pool.Name, t), ct), ct).ConfigureAwait(false);
             result.Storage.Add(made);
             // The config must name the format that is on the host (a raw copy when the host has no qemu-img).
             foreach (var disk in domain.Disks.Where(d => d.Target == item.Path)) disk.Format = made.Format;
@@ -180,6 +182,8 @@ public sealed class PoolStarter
         await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Begin, JournalOp.Done,
             RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true).ConfigureAwait(false);
         result.Status = DomainStartStatus.Started;
+        var domid = await RunAsync(host, domain.Name, RemoteCommand.Xl("domid", domain.Name), ct).ConfigureAwait(false);
+        if (domid.Succeeded && int.TryParse(domid.StdOut.Trim(), out var id)) result.DomId = id;
     }
 
     private Task<CommandResult> RunJournaledAsync(HostSnapshot snapshot, PoolDomain domain, string kind, string resource,
@@ -226,20 +230,22 @@ public sealed class PoolStarter
         }
     }
 
-    private async Task<CommandResult> RunAsync(HostConnection host, string? domain, RemoteCommand command, CancellationToken ct)
+    private Task<CommandResult> RunAsync(HostConnection host, string? domain, RemoteCommand command, CancellationToken ct) =>
+        Step(host.Name, t => host.RunAsync(command, t), ct);
+
+    /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>
+    private async Task<T> Step<T>(string host, Func<CancellationToken, Task<T>> step, CancellationToken ct)
     {
-        using var step = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        step.CancelAfter(_options.StepTimeout);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(_options.StepTimeout);
         try
         {
-            var result = await host.RunAsync(command, step.Token).ConfigureAwait(false);
-            _events.CommandCompleted(_pool.Name, domain, result);
-            return result;
+            return await step(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, host.Name,
-                $"'{command.CommandLine}' on {host.Name} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, host,
+                $"A step on {host} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class JournalEntry
     [JsonProperty("domain", NullValueHandling = NullValueHandling.Ignore)] public string? Domain { get; init; }
     [JsonProperty("data", NullValueHandling = NullValueHandling.Ignore)] public JObject? Data { get; init; }
 
-    public string Key => Kind + ":" + Resource;
+    [JsonIgnore] public string Key => Kind + ":" + Resource;
 
     public string ToJsonLine() => JsonConvert.SerializeObject(this, Formatting.None);
 
