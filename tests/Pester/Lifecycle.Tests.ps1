@@ -215,9 +215,13 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
         }
 
         It '-WhatIf prints the exact host commands and changes nothing' {
-            $before = $set | ForEach-Object { @(Get-Log $_).Count }
             $pool = New-XenPool -Definition @{ name = 'dry'; domains = @(@{ name = 'd1'; extends = 'debian'; memory = 128; disks = @(@{ size = '8M' }); placement = @{ host = $names[2] } }) }
-            $out = $pool | Start-XenPool -WhatIf 6>&1 | Out-String
+            $before = $set | ForEach-Object { @(Get-Log $_).Count }
+            # What if: lines go to the host, so a transcript catches them.
+            $transcript = Join-Path $work 'whatif.txt'
+            Start-Transcript -Path $transcript | Out-Null
+            try { $pool | Start-XenPool -WhatIf } finally { Stop-Transcript | Out-Null }
+            $out = Get-Content -Raw $transcript
             $out | Should -Match 'xl create -q /etc/xen/d1.cfg'
             $out | Should -Match 'truncate'
             ($set | ForEach-Object { @(Get-Log $_).Count }) | Should -Be $before
@@ -229,7 +233,8 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
             $pool = New-XenPool -Definition @{ name = 'logged'; domains = @(@{ name = 'l1'; extends = 'debian'; memory = 128; disks = @(); placement = @{ host = $names[0] } }) }
             $pool | Start-XenPool -LogPath $log | Out-Null
             $records = Get-Content $log | ForEach-Object { $_ | ConvertFrom-Json }
-            ($records | Where-Object event -EQ 'command').command | Should -Contain 'xl create -q /etc/xen/l1.cfg'
+            (($records | Where-Object event -EQ 'command').command -join "`n") | Should -Match 'xl create -q /etc/xen/l1.cfg'
+            ($records | Where-Object event -EQ 'command' | Select-Object -First 1).exitCode | Should -Be 0
             ($records | Where-Object { $_.event -eq 'state' -and $_.domain -eq 'l1' }).state | Should -Contain 'Alive'
         }
     }

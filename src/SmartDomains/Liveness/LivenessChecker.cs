@@ -66,8 +66,9 @@ public static class LivenessChecker
 
     /// <summary>
     /// Checks every <paramref name="interval"/> until the domain is alive or <paramref name="timeout"/> has passed. Stops at once,
-    /// without more attempts, when the domain has crashed or is gone (NotFound), or has no address to probe (see <see cref="IsFinal"/>). A check still running at the timeout is
-    /// abandoned. The result is the last check's, with Attempts and Elapsed over the whole wait.
+    /// without more attempts, when the domain has crashed or is gone (NotFound), or has no address to probe (see <see cref="IsFinal"/>). No check
+    /// starts after the timeout, but one already running finishes (it is bounded by its probe timeout), so the result always says
+    /// which check failed. The result is the last check's, with Attempts and Elapsed over the whole wait.
     /// </summary>
     public static async Task<LivenessResult> WaitAsync(HostConnection host, LivenessCheck check, TimeSpan timeout, TimeSpan interval,
         CancellationToken ct)
@@ -87,7 +88,7 @@ public static class LivenessChecker
         {
             try
             {
-                last = await CheckOnceAsync(host, check, deadline.Token).ConfigureAwait(false);
+                last = await CheckOnceAsync(host, check, ct).ConfigureAwait(false);
                 attempts++;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { timedOut = true; break; }
