@@ -12,7 +12,7 @@ Describe 'The demo' {
         $output | Should -Match 'web-2'
         $output | Should -Match 'Started'
         $output | Should -Match 'AlreadyRunning'
-        $output | Should -Match 'already running: all 7 domains are alive'
+        $output | Should -Match 'already running: all 6 domains are alive'
         $output | Should -Match 'XlCommandFailed'
         Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'smartdomains-demo-*' | Should -BeNullOrEmpty
     }
