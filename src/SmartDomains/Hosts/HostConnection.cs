@@ -68,6 +68,12 @@ public sealed class HostConnection : IDisposable
         return _transport.UploadAsync(localPath, remotePath, progress, cancellationToken);
     }
 
+    public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        CommandLog?.Invoke($"[{Name}] sftp get {RemoteCommand.Quote(remotePath)} {RemoteCommand.Quote(localPath)}");
+        return _transport.DownloadAsync(remotePath, localPath, progress, cancellationToken);
+    }
+
     public void Dispose()
     {
         Host.Connected = false;

@@ -19,4 +19,7 @@ public interface IHostTransport : IDisposable
 
     /// <summary>Copies a local file to a path on the host (SFTP over SSH), reporting bytes sent. The remote directory must exist.</summary>
     Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Copies a file on the host to a local path (SFTP over SSH), reporting bytes received.</summary>
+    Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken);
 }

@@ -63,6 +63,9 @@ public sealed class LocalTransport : IHostTransport
         };
     }
 
+    public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        UploadAsync(remotePath, localPath, progress, cancellationToken);   // on this machine both are a copy
+
     public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         await using var source = File.OpenRead(localPath);

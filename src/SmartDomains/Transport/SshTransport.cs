@@ -178,6 +178,23 @@ public sealed class SshTransport : IHostTransport
         }
     }
 
+    public async Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var sftp = OpenSftp(cancellationToken);
+        await using var target = new FileStream(localPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
+        try
+        {
+            await sftp.DownloadFileAsync(remotePath, target,
+                progress is null ? null : new Progress<DownloadFileProgressReport>(r => progress.Report((long)r.TotalBytesDownloaded)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
+        {
+            throw new XenHostException("XenDownloadFailed", XenErrorCategory.ReadError, _info.Name,
+                $"Downloading {_info.Name}:{remotePath} to {localPath} failed: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>SFTP runs on its own SSH session, opened on first use with the same credentials and host-key policy.</summary>
     private SftpClient OpenSftp(CancellationToken cancellationToken)
     {
