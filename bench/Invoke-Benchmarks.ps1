@@ -16,9 +16,12 @@ New-Item -ItemType Directory -Force $out | Out-Null
 foreach ($bench in $Name) {
     $table = & (Join-Path $PSScriptRoot "$bench.Bench.ps1") -ModuleDir $ModuleDir
     $table | Format-Table -AutoSize | Out-Host
-    $md = @("# $bench benchmark ($(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC, $([Environment]::ProcessorCount) cores)", '',
-        '| ' + (($table[0].PSObject.Properties.Name) -join ' | ') + ' |',
-        '|' + ((($table[0].PSObject.Properties.Name) | ForEach-Object { '---' }) -join '|') + '|')
-    $md += $table | ForEach-Object { '| ' + (($_.PSObject.Properties.Value) -join ' | ') + ' |' }
+    $columns = [string[]] $table[0].PSObject.Properties.Name
+    $md = [Collections.Generic.List[string]]::new()
+    $md.Add("# $bench benchmark ($(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC, $([Environment]::ProcessorCount) cores)")
+    $md.Add('')
+    $md.Add("| $($columns -join ' | ') |")
+    $md.Add("|$(($columns | ForEach-Object { '---' }) -join '|')|")
+    foreach ($row in $table) { $md.Add("| $(($columns | ForEach-Object { $row.$_ }) -join ' | ') |") }
     $md | Set-Content (Join-Path $out "$bench.md")
 }
