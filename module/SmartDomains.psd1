@@ -28,6 +28,11 @@
         'Remove-XenDomain'
         'Test-XenDomainLiveness'
         'Wait-XenDomain'
+        'Save-XenImage'
+        'Get-XenImage'
+        'Restore-XenImage'
+        'Remove-XenImage'
+        'Convert-XenImage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using SmartDomains.Commands.Session;
+using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
+using SmartDomains.Images;
+using SmartDomains.Xl;
+
+namespace SmartDomains.Commands.Cmdlets;
+
+/// <summary>
+/// Saves domains into an image repository: xl save of the memory, a sparse-aware tar of the disks compressed with zstd (or
+/// pigz, or gzip), checksums verified end to end before the image gets its name. Takes domains from Get-XenDomain or a pool.
+/// </summary>
+[Cmdlet(VerbsData.Save, "XenImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(XenImage))]
+public sealed class SaveXenImageCommand : XenCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Domain")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Host")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    public object[]? XenHost { get; set; }
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Repository { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter OnHost { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ImageName { get; set; }
+
+    [Parameter]
+    public SwitchParameter Checkpoint { get; set; }
+
+    private readonly List<(string Domain, HostConnection? Host)> _targets = new();
+
+    protected override void ProcessRecord()
+    {
+        var hosts = XenHost is null ? null : ResolveConnections(XenHost);
+        foreach (var name in Name)
+        {
+            if (hosts is null) _targets.Add((name, null));
+            else foreach (var h in hosts) _targets.Add((name, h));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var targets = Locate();
+        if (ImageName is not null && targets.Count > 1)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ImageName names one image; it cannot be used when saving several domains."),
+                ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, ImageName));
+        var index = 0;
+        foreach (var (domain, host) in targets)
+        {
+            index++;
+            ImageStore store;
+            try { store = OnHost ? ImageStore.OnHost(host, Repository) : ImageStore.Local(GetUnresolvedProviderPathFromPSPath(Repository)); }
+            catch (XenHostException e) { ThrowTerminatingError(ToErrorRecord(e, Repository)); return; }
+            var describe = ImageSaver.Describe(host, domain, store, Checkpoint, ImageName);
+            var action = (Checkpoint ? "Save (xl save -c, keeps running) into " : "Save (xl save stops the domain) into ") + store.Location +
+                         Environment.NewLine + "    " + string.Join(Environment.NewLine + "    ", describe);
+            if (!ShouldChange($"{domain} on {host.Name}", action, false)) continue;
+            var activity = $"Save-XenImage {domain} on {host.Name}";
+            var id = index;
+            try
+            {
+                var image = RunPumped(new[] { host }, async pump =>
+                {
+                    var progress = new ByteProgress(this, pump, id, activity);
+                    var options = new ImageSaveOptions { Checkpoint = Checkpoint, ImageName = ImageName, Status = s => { progress.Status(s); pump.Post(() => WriteVerbose(s)); } };
+                    var result = await ImageSaver.SaveAsync(host, domain, store, options, progress, Cancellation).ConfigureAwait(false);
+                    progress.Complete();
+                    return result;
+                });
+                WriteVerbose($"{image.Name}: {image.ArchiveBytes} bytes ({image.Compression}) for {image.DataBytes} bytes of memory and disks, in {image.Duration?.TotalSeconds:0.0} s");
+                WriteObject(image);
+            }
+            catch (Exception e) when (e is XenHostException or AggregateException or IOException or UnauthorizedAccessException)
+            {
+                WriteError(ToErrorRecord(e, $"{domain} on {host.Name}"));
+            }
+        }
+    }
+
+    /// <summary>A domain without -Host is looked for on every connected host (xl list), or where an interrupted save of it waits.</summary>
+    private IReadOnlyList<(string Domain, HostConnection Host)> Locate()
+    {
+        var located = _targets.Where(t => t.Host is not null).Select(t => (t.Domain, t.Host!)).ToList();
+        var unplaced = _targets.Where(t => t.Host is null).Select(t => t.Domain).Distinct().ToArray();
+        if (unplaced.Length == 0) return located;
+        var views = CollectFromHosts(ResolveConnections(null), async (c, _) =>
+        {
+            var list = XlListParser.Parse((await c.RunXlAsync(Cancellation, "list").ConfigureAwait(false)).StdOut, c.Name);
+            var journal = await new State.HostJournal(c).ReadStateAsync(Cancellation).ConfigureAwait(false);
+            return (list, journal);
+        });
+        foreach (var domain in unplaced)
+        {
+            var found = views.Where(v => v.Result.list.Any(d => d.Name == domain) ||
+                                         v.Result.journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, domain)) is { Exists: true })
+                .Select(v => v.Connection).ToArray();
+            if (found.Length == 0)
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}'."),
+                    XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));
+            located.AddRange(found.Select(h => (domain, h)));
+        }
+        return located;
+    }
+}
+
+
+/// <summary>Byte-level progress from a worker thread, written as progress records through the pump (at most 5 a second).</summary>
+internal sealed class ByteProgress : IProgress<long>
+{
+    private readonly Cmdlet _cmdlet;
+    private readonly PipelinePump _pump;
+    private readonly int _id;
+    private readonly string _activity;
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+    private long _lastReport = -1000;
+    private string _status = "starting";
+
+    public ByteProgress(Cmdlet cmdlet, PipelinePump pump, int id, string activity)
+    {
+        (_cmdlet, _pump, _id, _activity) = (cmdlet, pump, id, activity);
+        Post(_status, -1);
+    }
+
+    public long Total { get; set; }
+
+    public void Status(string status)
+    {
+        _status = status;
+        if (status.Contains(" bytes", StringComparison.Ordinal))
+            foreach (var word in status.Split(' '))
+                if (long.TryParse(word, out var n) && n > 0) { Total = n; break; }
+        Post(status, -1);
+    }
+
+    public void Report(long value)
+    {
+        var now = _watch.ElapsedMilliseconds;
+        if (now - Interlocked.Read(ref _lastReport) < 200 && value < Total) return;
+        Interlocked.Exchange(ref _lastReport, now);
+        var mib = value / 1048576.0;
+        var rate = mib / Math.Max(0.001, _watch.Elapsed.TotalSeconds);
+        Post($"{mib:0.0} MiB{(Total > 0 ? $" of {Total / 1048576.0:0.0} MiB" : "")} ({rate:0} MiB/s)", Total > 0 ? (int)Math.Min(100, value * 100 / Total) : -1);
+    }
+
+    public void Complete() => _pump.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_id, _activity, "done") { RecordType = ProgressRecordType.Completed }));
+
+    private void Post(string status, int percent) =>
+        _pump.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_id, _activity, status) { PercentComplete = percent }));
+}

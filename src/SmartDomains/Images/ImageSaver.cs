@@ -1,0 +1,314 @@
+using System.Diagnostics;
+using System.Globalization;
+using Newtonsoft.Json.Linq;
+using SmartDomains.Hosts;
+using SmartDomains.Lifecycle;
+using SmartDomains.Pools;
+using SmartDomains.Remote;
+using SmartDomains.State;
+using SmartDomains.Xl;
+using SmartDomains.XlConfig;
+
+namespace SmartDomains.Images;
+
+/// <summary>What Save-XenImage may set beyond the basics.</summary>
+public sealed class ImageSaveOptions
+{
+    /// <summary>xl save -c: the domain keeps running. Otherwise xl save stops it, as xl does.</summary>
+    public bool Checkpoint { get; init; }
+    /// <summary>The image's name; default DOMAIN-yyyyMMdd-HHmmss (UTC).</summary>
+    public string? ImageName { get; init; }
+    /// <summary>Called with a line for each stage (verbose output).</summary>
+    public Action<string>? Status { get; init; }
+}
+
+/// <summary>
+/// Saves a domain into an image repository: xl save of its memory into a journaled temp dir on the host, the SHA256 of the
+/// memory and of every disk, a sparse-aware tar of them compressed with zstd (or pigz, or gzip), then the archive into the
+/// repository under NAME.partial, verified end to end by SHA256 and only then renamed to NAME. The domain's disks are never
+/// removed or changed. When the archive step fails after xl save stopped the domain, the memory image stays in the temp dir
+/// (journaled) and running the save again finishes it from there.
+/// </summary>
+public static class ImageSaver
+{
+    public const string MemoryMember = "memory.save";
+
+    public static Task<XenImage> SaveAsync(HostConnection host, string domain, ImageStore store, bool checkpoint, IProgress<long>? bytes, CancellationToken ct) =>
+        SaveAsync(host, domain, store, new ImageSaveOptions { Checkpoint = checkpoint }, bytes, ct);
+
+    public static string DefaultName(string domain, DateTimeOffset time) =>
+        domain + "-" + time.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+
+    /// <summary>The staging directory of a domain's save on its host: &lt;StateDir&gt;/tmp/save-DOMAIN.</summary>
+    public static string TempDirOf(HostConnection host, string domain) => host.Host.StateDir.TrimEnd('/') + "/tmp/save-" + domain;
+
+    /// <summary>The host commands a save runs, for -WhatIf (journal lines left out).</summary>
+    public static IReadOnlyList<string> Describe(HostConnection host, string domain, ImageStore store, bool checkpoint, string? imageName)
+    {
+        var tmp = TempDirOf(host, domain);
+        var name = imageName ?? DefaultName(domain, DateTimeOffset.UtcNow);
+        var lines = new List<string>
+        {
+            RemoteCommand.Script(ImageScripts.MakeTemp, tmp).CommandLine,
+            SaveCommand(domain, tmp + "/" + MemoryMember, checkpoint).CommandLine,
+            $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {(store.IsLocal ? tmp : store.PartialDirectory(name))}",
+        };
+        if (store.IsLocal)
+            lines.Add($"sftp get {tmp}/{name}.tar.zst {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), name + ".tar.zst"))}; verify sha256; rename to {store.ImageDirectory(name)}");
+        else
+            lines.Add(RemoteCommand.Script(ImageScripts.Publish, store.PartialDirectory(name), store.ImageDirectory(name)).CommandLine);
+        lines.Add(RemoteCommand.Script(ImageScripts.RemoveTree, tmp).CommandLine);
+        return lines;
+    }
+
+    private static RemoteCommand SaveCommand(string domain, string file, bool checkpoint) =>
+        checkpoint ? RemoteCommand.Xl("save", "-c", domain, file) : RemoteCommand.Xl("save", domain, file);
+
+    private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
+        new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
+
+    public static async Task<XenImage> SaveAsync(HostConnection host, string domain, ImageStore store, ImageSaveOptions options, IProgress<long>? bytes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new ImageSaveOptions();
+        if (!XenNames.IsValidName(domain))
+            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name, $"'{domain}' is not a valid domain name.");
+        if (!store.IsLocal && !string.Equals(store.Host!.Name, host.Name, StringComparison.OrdinalIgnoreCase))
+            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name,
+                $"A repository on a host must be on the domain's own host ({host.Name}), not on {store.Host.Name}; use a local repository to move images between hosts.");
+        var watch = Stopwatch.StartNew();
+        var status = options.Status ?? (_ => { });
+        var journal = new HostJournal(host);
+
+        var listTask = host.RunXlAsync(ct, "list", "-v");
+        var state = await journal.ReadStateAsync(ct).ConfigureAwait(false);
+        var running = XlListParser.Parse((await listTask.ConfigureAwait(false)).StdOut, host.Name).FirstOrDefault(d => d.Name == domain);
+
+        var tmp = TempDirOf(host, domain);
+        var memory = tmp + "/" + MemoryMember;
+        var tempRecord = state.Find(ImageResourceKinds.Temp, tmp);
+        var tempData = tempRecord?.Last.Data;
+        var resume = running is null && tempRecord is { Exists: true } && (string?)tempData?["memory"] == memory;
+        if (running is null && !resume)
+            throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, host.Name,
+                $"{domain} is not running on {host.Name}, and there is no interrupted save of it to finish.");
+
+        var created = resume && tempData?["created"] is { } c ? c.ToObject<DateTimeOffset>() : DateTimeOffset.UtcNow;
+        var name = options.ImageName ?? (resume ? (string?)tempData?["image"] : null) ?? DefaultName(domain, created);
+        ImageStore.ValidateName(name);
+        var checkpoint = resume ? (bool?)tempData?["checkpoint"] ?? false : options.Checkpoint;
+        if ((await store.ListAsync(false, ct).ConfigureAwait(false)).Any(i => i.Name == name))
+            throw new XenHostException(ImageErrorIds.Exists, XenErrorCategory.ResourceExists, host.Name,
+                $"The repository {store.Location} already has an image named '{name}'.") { RecommendedAction = "Give another -ImageName, or remove the old image with Remove-XenImage." };
+
+        // What to archive: the config the journal lists for the domain (its disks), else xl's own view of the domain.
+        var configRecord = state.Resources.LastOrDefault(r => r.Kind == ResourceKinds.Config && r.Domain == domain && r.Exists);
+        var configPath = configRecord?.Resource;
+        var pool = configRecord?.Pool ?? state.Find(ResourceKinds.Domain, domain)?.Pool;
+        var config = "";
+        List<string> disks;
+        if (resume && tempData?["disks"] is JArray saved)
+        {
+            disks = saved.Select(t => (string)t!).ToList();
+            config = (string?)tempData["config"] ?? "";
+        }
+        else
+        {
+            if (configPath is not null)
+            {
+                var cat = await host.RunAsync(RemoteCommand.Of("cat", configPath), ct).ConfigureAwait(false);
+                if (cat.Succeeded) config = cat.StdOut;
+            }
+            disks = config.Length > 0 ? DisksOf(config, host.Name) : await DisksFromXlAsync(host, domain, ct).ConfigureAwait(false);
+        }
+        foreach (var d in disks.Where(d => !d.StartsWith('/')))
+            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host.Name, $"{domain}'s disk '{d}' is not an absolute path; it cannot be archived.");
+
+        var ours = state.Find(ResourceKinds.Domain, domain) is { Removed: false };
+        if (!resume)
+        {
+            status($"{host.Name}: xl save{(checkpoint ? " -c" : "")} {domain} into {tmp}");
+            var startData = new JObject { ["purpose"] = "save", ["image"] = name, ["created"] = created, ["checkpoint"] = checkpoint };
+            await RunOrThrow(host, RemoteCommand.All(
+                journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, domain, pool, startData)),
+                RemoteCommand.Script(ImageScripts.MakeTemp, tmp),
+                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, startData))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+
+            var savedData = new JObject(startData) { ["memory"] = memory, ["disks"] = new JArray(disks), ["config"] = config };
+            var save = SaveCommand(domain, memory, checkpoint);
+            var steps = new List<RemoteCommand> { save, journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, savedData)) };
+            if (ours && !checkpoint)
+            {
+                // xl save destroyed the domain: the journal says so, so nobody stops it again.
+                steps.Add(journal.AppendCommand(Entry(JournalOp.Undo, ResourceKinds.Domain, domain, domain, pool)));
+                steps.Add(journal.AppendCommand(Entry(JournalOp.Undone, ResourceKinds.Domain, domain, domain, pool)));
+            }
+            var result = await host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                await RemoveTempAsync(host, journal, tmp, domain, pool, CancellationToken.None).ConfigureAwait(false);
+                var failure = new CommandResult { Host = result.Host, CommandLine = save.CommandLine, ExitCode = result.ExitCode, StdOut = result.StdOut, StdErr = result.StdErr, Duration = result.Duration };
+                throw XlFailure.From(failure, save);
+            }
+        }
+        else status($"{host.Name}: {domain} was saved by an interrupted run; archiving its memory image from {memory}");
+
+        var partialOnHost = store.IsLocal ? null : store.PartialDirectory(name);
+        var partialLocal = store.IsLocal ? store.PartialDirectory(name) : null;
+        try
+        {
+            if (partialOnHost is not null)
+                await RunOrThrow(host, RemoteCommand.All(
+                    journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, partialOnHost, domain, pool)),
+                    RemoteCommand.Script(ImageScripts.MakeTemp, partialOnHost),
+                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, partialOnHost, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+
+            var pairs = new List<string> { tmp, partialOnHost ?? tmp, name, MemoryMember, memory };
+            for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
+            status($"{host.Name}: hashing and archiving {disks.Count + 1} members");
+            var archive = await host.RunAsync(RemoteCommand.Script(ImageScripts.Archive, pairs.ToArray()), ct).ConfigureAwait(false);
+            if (!archive.Succeeded) throw ScriptFailure(archive, ImageErrorIds.SaveFailed, $"Archiving {domain} on {host.Name} failed");
+            var parsed = ParseArchiveOutput(archive.StdOut, disks, memory);
+            status($"{host.Name}: compressed with {parsed.Compression}{(parsed.Compression == "zstd" ? "" : " (zstd is not installed on the host)")}: {parsed.ArchiveBytes} bytes for {parsed.Members.Sum(m => m.SizeBytes)} bytes of members");
+
+            var image = new XenImage
+            {
+                Name = name, Domain = domain, Pool = pool, SourceHost = host.Name, Created = created, Checkpoint = checkpoint,
+                Compression = parsed.Compression, Config = config, ConfigPath = configPath, Members = parsed.Members,
+                ArchiveFile = parsed.ArchiveFile, ArchiveBytes = parsed.ArchiveBytes, ArchiveSha256 = parsed.ArchiveSha256,
+            };
+            if (store.IsLocal)
+            {
+                if (Directory.Exists(partialLocal!)) Directory.Delete(partialLocal!, true);
+                Directory.CreateDirectory(partialLocal!);
+                var local = Path.Combine(partialLocal!, image.ArchiveFile);
+                status($"{host.Name}: downloading {image.ArchiveBytes} bytes to {local}");
+                await host.DownloadAsync(tmp + "/" + image.ArchiveFile, local, bytes, ct).ConfigureAwait(false);
+                var sha = await ImageStore.HashLocalAsync(local, ct).ConfigureAwait(false);
+                if (sha != image.ArchiveSha256 || new FileInfo(local).Length != image.ArchiveBytes)
+                    throw new XenHostException(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, host.Name,
+                        $"The archive of {domain} arrived with sha256 {sha} ({new FileInfo(local).Length} bytes); {host.Name} wrote {image.ArchiveSha256} ({image.ArchiveBytes} bytes). Nothing was kept; save again.");
+                await File.WriteAllTextAsync(Path.Combine(partialLocal!, ImageStore.ManifestFile), image.ToJson(), ct).ConfigureAwait(false);
+                var final = store.ImageDirectory(name);
+                if (Directory.Exists(final))
+                    throw new XenHostException(ImageErrorIds.Exists, XenErrorCategory.ResourceExists, null, $"{final} appeared while {domain} was being saved; it is not replaced.");
+                Directory.Move(partialLocal!, final);
+            }
+            else
+            {
+                var archivePath = partialOnHost + "/" + image.ArchiveFile;
+                var verify = await host.RunAsync(RemoteCommand.Script(ImageScripts.VerifyFile, archivePath, image.ArchiveSha256), ct).ConfigureAwait(false);
+                if (!verify.Succeeded) throw ScriptFailure(verify, ImageErrorIds.Corrupt, $"The archive of {domain} on {host.Name} does not read back as written");
+                var final = store.ImageDirectory(name);
+                await RunOrThrow(host, RemoteCommand.All(
+                    RemoteCommand.Script(ImageScripts.WriteFile, image.ToJson(), partialOnHost + "/" + ImageStore.ManifestFile),
+                    journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
+                    RemoteCommand.Script(ImageScripts.Publish, partialOnHost!, final),
+                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
+                    journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, partialOnHost!, domain, pool)),
+                    journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, partialOnHost!, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+                partialOnHost = null;
+                bytes?.Report(image.ArchiveBytes);
+            }
+            await RemoveTempAsync(host, journal, tmp, domain, pool, ct).ConfigureAwait(false);
+            image.Location = store.IsLocal ? store.ImageDirectory(name) : $"{host.Name}:{store.ImageDirectory(name)}";
+            image.Complete = true;
+            image.Store = store;
+            image.Duration = watch.Elapsed;
+            return image;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
+        {
+            // Nothing half-made is left where it could look complete. The memory image of a stopped domain is kept to resume.
+            try
+            {
+                if (partialLocal is not null && Directory.Exists(partialLocal)) Directory.Delete(partialLocal, true);
+                if (partialOnHost is not null) await RemoveTempAsync(host, journal, partialOnHost, domain, pool, CancellationToken.None).ConfigureAwait(false);
+                if (checkpoint) await RemoveTempAsync(host, journal, tmp, domain, pool, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception) { /* the host is gone: the journal lists the temp dirs for the next run and Clear-XenHost */ }
+            if (!checkpoint && e is XenHostException x)
+                throw new XenHostException(x.ErrorId, x.Category, x.Host,
+                    x.Message + $" {domain} was stopped by xl save; its memory image is kept in {host.Name}:{memory}. Run Save-XenImage for {domain} again to finish the image.", x)
+                { RecommendedAction = x.RecommendedAction ?? $"Save-XenImage -Domain {domain} -Host {host.Name} again (it resumes), or restore nothing and start the domain afresh." };
+            throw;
+        }
+    }
+
+    private static async Task RemoveTempAsync(HostConnection host, HostJournal journal, string dir, string domain, string? pool, CancellationToken ct) =>
+        await RunOrThrow(host, RemoteCommand.All(
+            journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, dir, domain, pool)),
+            RemoteCommand.Script(ImageScripts.RemoveTree, dir),
+            journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, dir, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+
+    internal static async Task RunOrThrow(HostConnection host, RemoteCommand command, string errorId, CancellationToken ct)
+    {
+        var result = await host.RunAsync(command, ct).ConfigureAwait(false);
+        if (!result.Succeeded) throw ScriptFailure(result, errorId, $"'{Short(command.CommandLine)}' failed on {host.Name}");
+    }
+
+    private static string Short(string line) => line.Length <= 200 ? line : line[..200] + "...";
+
+    /// <summary>A failed image script: its marker decides the error id.</summary>
+    internal static XenHostException ScriptFailure(CommandResult result, string errorId, string what)
+    {
+        var err = string.Join(" | ", result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (err.Length == 0) err = "(no output)";
+        var (id, category) = result.ExitCode switch
+        {
+            127 => (ImageErrorIds.ToolMissing, XenErrorCategory.ResourceUnavailable),
+            65 => (ImageErrorIds.Corrupt, XenErrorCategory.InvalidData),
+            66 => (ImageErrorIds.Invalid, XenErrorCategory.InvalidData),
+            17 => (Storage.StorageErrorIds.Conflict, XenErrorCategory.ResourceExists),
+            _ when err.Contains("No space left", StringComparison.Ordinal) => (Storage.StorageErrorIds.NoSpace, XenErrorCategory.WriteError),
+            _ => (errorId, XenErrorCategory.InvalidOperation),
+        };
+        return new XenHostException(id, category, result.Host, $"{what} (exit {result.ExitCode}): {err}")
+        {
+            RecommendedAction = id == ImageErrorIds.ToolMissing ? "Install the missing tool on the host (apt-get install zstd tar qemu-utils)." : null,
+        };
+    }
+
+    internal sealed record ArchiveOutput(string Compression, IReadOnlyList<ImageMember> Members, string ArchiveFile, long ArchiveBytes, string ArchiveSha256);
+
+    internal static ArchiveOutput ParseArchiveOutput(string stdout, IReadOnlyList<string> disks, string memory)
+    {
+        string? compression = null, file = null, sha = null;
+        long size = -1;
+        var members = new List<ImageMember>();
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var f = line.Split(' ');
+            if (f[0] == "compression" && f.Length == 2) compression = f[1];
+            else if (f[0] == "member" && f.Length == 4)
+            {
+                var isMemory = f[1] == MemoryMember;
+                var original = isMemory ? memory : disks[int.Parse(f[1]["disk-".Length..], CultureInfo.InvariantCulture)];
+                members.Add(new ImageMember(f[1], isMemory ? ImageMember.Memory : ImageMember.Disk, original, long.Parse(f[2], CultureInfo.InvariantCulture), f[3]));
+            }
+            else if (f[0] == "archive" && f.Length == 4) { file = f[1]; size = long.Parse(f[2], CultureInfo.InvariantCulture); sha = f[3]; }
+        }
+        if (compression is null || file is null || sha is null || members.Count != disks.Count + 1)
+            throw new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
+        return new ArchiveOutput(compression, members, file, size, sha);
+    }
+
+    /// <summary>The disk files of an xl.cfg (cdroms and empty targets left out).</summary>
+    public static List<string> DisksOf(string config, string host)
+    {
+        var parsed = XlConfigParser.Parse(config, "config");
+        var domainConfig = parsed.Config is null ? null : XlDomainConfig.From(parsed.Config, out _);
+        if (domainConfig is null)
+            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host,
+                "The domain's config does not parse: " + string.Join("; ", parsed.Messages));
+        return domainConfig.Disks.Where(d => !d.IsCdrom && !string.IsNullOrEmpty(d.Target)).Select(d => d.Target).Distinct().ToList();
+    }
+
+    private static async Task<List<string>> DisksFromXlAsync(HostConnection host, string domain, CancellationToken ct)
+    {
+        var result = await host.RunXlAsync(ct, "list", "-l", domain).ConfigureAwait(false);
+        return XlListLongParser.Parse(result.StdOut, host.Name).SelectMany(d => d.Disks)
+            .Where(d => !d.IsCdrom && !string.IsNullOrEmpty(d.PdevPath)).Select(d => d.PdevPath!).Distinct().ToList();
+    }
+}
