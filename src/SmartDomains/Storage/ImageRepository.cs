@@ -38,9 +38,9 @@ public sealed class ImageRepository
     public BaseImage Resolve(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
-        var path = Find(nameOrPath) ?? throw NotFound(nameOrPath);
+        var path = Find(nameOrPath) ?? SavedImageBase.TryExtract(Directory, nameOrPath) ?? throw NotFound(nameOrPath);
         var info = new FileInfo(path);
-        var name = Path.GetFileNameWithoutExtension(path);
+        var name = path.Contains("/.extracted/") ? nameOrPath.Replace('/', '-') : Path.GetFileNameWithoutExtension(path);
         return new BaseImage(name, info.FullName, Hash(info), info.Length);
     }
 
