@@ -28,6 +28,8 @@
         'Remove-XenDomain'
         'Test-XenDomainLiveness'
         'Wait-XenDomain'
+        'Clear-XenHost'
+        'Remove-XenPool'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
