@@ -33,6 +33,8 @@
         'Restore-XenImage'
         'Remove-XenImage'
         'Convert-XenImage'
+        'Clear-XenHost'
+        'Remove-XenPool'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -173,7 +173,8 @@ public sealed class PoolStarter
 
         result.Step = "config";
         var path = _pool.ConfigPath(domain);
-        var ours = snapshot.Ours(ResourceKinds.Config, path);
+        // Only a file the module once finished writing is its own: a refused first write (a file was there) proves nothing.
+        var ours = snapshot.Journal.Find(ResourceKinds.Config, path) is { Removed: false, EverMade: true };
         await RunJournaledAsync(snapshot, domain, ResourceKinds.Config, path, JournalOp.Begin, JournalOp.Done,
             ConfigFileCommands.Write(path, _pool.RenderConfig(domain), ours), ct).ConfigureAwait(false);
 

@@ -1,7 +1,7 @@
 namespace SmartDomains.State;
 
 /// <summary>A resource as the journal's last word on it says.</summary>
-public sealed record JournalResource(JournalEntry Last, JournalEntry First)
+public sealed record JournalResource(JournalEntry Last, JournalEntry First, bool EverMade = false)
 {
     public string Kind => Last.Kind;
     public string Resource => Last.Resource;
@@ -22,12 +22,14 @@ public sealed class JournalState
         var first = new Dictionary<string, JournalEntry>();
         var last = new Dictionary<string, JournalEntry>();
         var order = new List<string>();
+        var made = new HashSet<string>();
         foreach (var e in entries)
         {
             if (!first.ContainsKey(e.Key)) { first[e.Key] = e; order.Add(e.Key); }
             last[e.Key] = e;
+            if (e.Op == JournalOp.Done) made.Add(e.Key);
         }
-        Resources = order.Select(k => new JournalResource(last[k], first[k])).ToArray();
+        Resources = order.Select(k => new JournalResource(last[k], first[k], made.Contains(k))).ToArray();
     }
 
     public IReadOnlyList<JournalResource> Resources { get; }

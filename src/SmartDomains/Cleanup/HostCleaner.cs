@@ -1,0 +1,357 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using SmartDomains.Hosts;
+using SmartDomains.Lifecycle;
+using SmartDomains.Remote;
+using SmartDomains.State;
+using SmartDomains.Storage;
+using SmartDomains.Xl;
+
+namespace SmartDomains.Cleanup;
+
+/// <summary>Saves one domain before it is cleaned (Save-XenImage's ImageSaver behind it). Throws when the save failed.</summary>
+public delegate Task SaveDomain(HostConnection host, string domain, CancellationToken ct);
+
+public sealed class CleanupOptions
+{
+    /// <summary>Shut running domains down (then destroy them when the timeout passes) instead of destroying them at once.</summary>
+    public bool Graceful { get; init; }
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>A step that does not finish within this counts as the host being unreachable.</summary>
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>How long the clear lease lives without renewal (it is renewed before every step).</summary>
+    public TimeSpan LeaseTime { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>-SaveImages: save each running domain first; nothing of a domain whose save failed is removed.</summary>
+    public SaveDomain? Save { get; init; }
+    /// <summary>Called for each item as it is finished (progress, verbose).</summary>
+    public Action<CleanupItem>? ItemDone { get; init; }
+    /// <summary>The lease token; by default this controller's identity.</summary>
+    public string? LeaseToken { get; init; }
+}
+
+/// <summary>
+/// Undoes what one host's journal lists (everything, or one pool's), newest first, each removal journaled as undo then undone,
+/// all under the clear lease (<see cref="HostLease"/>). Never throws for a host problem: the report says what happened.
+/// Re-runnable: whatever a crash or a dead link left half-done is still in the journal, and the next run finishes it.
+/// </summary>
+public sealed class HostCleaner
+{
+    // One cleaning run per host at a time in this process (the lease keeps other controllers out; this keeps runspaces apart).
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.OrdinalIgnoreCase);
+    private const string ReadScript = "if [ -f \"$1\" ]; then cat \"$1\"; fi";
+
+    private readonly HostConnection _host;
+    private readonly CleanupOptions _options;
+    private readonly HostLease _lease;
+    private readonly HostJournal _journal;
+
+    public HostCleaner(HostConnection host, CleanupOptions? options = null)
+    {
+        _host = host;
+        _options = options ?? new CleanupOptions();
+        _lease = new HostLease(host, _options.LeaseToken ?? HostLease.DefaultToken);
+        _journal = new HostJournal(host) { LeaseToken = _lease.Token };
+    }
+
+    private sealed record HostRead(JournalState Journal, int Lines, IReadOnlyList<string> Running);
+
+    private async Task<HostRead> ReadAsync(CancellationToken ct)
+    {
+        var list = _host.RunXlAsync(ct, "list");
+        var raw = await _host.RunAsync(RemoteCommand.Script(ReadScript, _journal.JournalPath), ct).ConfigureAwait(false);
+        if (!raw.Succeeded)
+            throw new XenHostException("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
+                $"Could not read the journal {_journal.JournalPath} on {_host.Name}: {raw.StdErr.Trim()}");
+        var listed = await list.ConfigureAwait(false);
+        if (!listed.Succeeded) throw XlFailure.From(listed, RemoteCommand.Xl("list"));
+        var entries = raw.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JournalEntry.TryParse).OfType<JournalEntry>();
+        var running = XlListParser.Parse(listed.StdOut, _host.Name).Select(d => d.Name).OfType<string>().Where(n => n != "Domain-0").ToArray();
+        return new HostRead(new JournalState(entries), raw.StdOut.Count(c => c == '\n'), running);
+    }
+
+    /// <summary>-WhatIf: the report of what a run would remove and the exact commands. Reads the host only.</summary>
+    public async Task<XenCleanupReport> PlanAsync(string? pool, CancellationToken ct)
+    {
+        var report = new XenCleanupReport { Host = _host.Name, Pool = pool, Status = CleanupOutcome.WhatIf };
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var read = await Step(ReadAsync, ct).ConfigureAwait(false);
+            if (_options.Save is not null)
+                foreach (var d in ManagedRunning(read, pool))
+                    report.Items.Add(new CleanupItem { Kind = ResourceKinds.Domain, Resource = d, Domain = d, Pool = pool, Action = CleanupActions.Save, Commands = { "Save-XenImage (xl save, tar, compress) into the -SaveImages repository" } });
+            report.Items.AddRange(CleanupPlanner.Plan(read.Journal, read.Running, pool, null, _options.Graceful, _options.ShutdownTimeout));
+            if (report.Items.Count == 0) report.Message = "the journal lists nothing" + (pool is null ? "" : $" of the pool {pool}");
+            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
+            foreach (var i in report.Items) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
+            report.Commands.Add(WillEmpty(read.Journal, report.Items)
+                ? _lease.FinishCommand(read.Lines).CommandLine + "   # when everything is undone: the journal, lease and lock go"
+                : _lease.ReleaseCommand().CommandLine);
+        }
+        catch (XenHostException ex)
+        {
+            report.Status = CleanupOutcome.Failed;
+            report.Error = ex;
+            report.Message = ex.Message;
+        }
+        report.Duration = watch.Elapsed;
+        return report;
+    }
+
+    private static bool WillEmpty(JournalState journal, IReadOnlyList<CleanupItem> items)
+    {
+        var planned = items.Where(i => i.Status == CleanupStatus.Planned && i.Record is not null).Select(i => i.Record!.Kind + ":" + i.Record.Resource).ToHashSet();
+        return journal.Live.All(r => planned.Contains(r.Kind + ":" + r.Resource));
+    }
+
+    private static IEnumerable<string> ManagedRunning(HostRead read, string? pool) =>
+        read.Journal.Live.Where(r => r.Kind == ResourceKinds.Domain && (pool is null || r.Pool == pool) && read.Running.Contains(r.Resource))
+            .Select(r => r.Resource);
+
+    /// <summary>Cleans the host: everything the journal lists (pool null), or one pool's resources.</summary>
+    public async Task<XenCleanupReport> RunAsync(string? pool, CancellationToken ct)
+    {
+        var report = new XenCleanupReport { Host = _host.Name, Pool = pool };
+        var watch = Stopwatch.StartNew();
+        var gate = Gates.GetOrAdd(_host.Name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        var leased = false;
+        try
+        {
+            var read = await Step(ReadAsync, ct).ConfigureAwait(false);
+
+            // -SaveImages first, before the lease: the saver journals what it writes, like any other controller.
+            var keep = new List<string>();
+            var saves = new List<CleanupItem>();
+            if (_options.Save is not null)
+            {
+                foreach (var domain in ManagedRunning(read, pool).ToArray())
+                {
+                    var item = new CleanupItem { Kind = ResourceKinds.Domain, Resource = domain, Domain = domain, Pool = pool, Action = CleanupActions.Save };
+                    try
+                    {
+                        await _options.Save(_host, domain, ct).ConfigureAwait(false);
+                        item.Status = CleanupStatus.Removed;
+                        item.Message = "saved";
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        keep.Add(domain);
+                        item.Status = CleanupStatus.Failed;
+                        item.Error = ex as XenHostException ?? new XenHostException(CleanupErrorIds.SaveFailed, XenErrorCategory.WriteError, _host.Name,
+                            $"Saving {domain} on {_host.Name} failed: {ex.Message}; nothing of it is removed.", ex);
+                        item.Message = item.Error.Message;
+                    }
+                    saves.Add(item);
+                    _options.ItemDone?.Invoke(item);
+                }
+            }
+            report.Items.AddRange(saves);
+
+            if (!read.Journal.Live.Any() && keep.Count == 0)
+            {
+                // Nothing journaled: tidy what a run that died while finishing may have left (lease, lock, empty cache dir).
+                if (pool is null) await Step(t => _host.RunAsync(_lease.TidyCommand(), t), ct).ConfigureAwait(false);
+                report.Status = CleanupOutcome.NothingToDo;
+                report.JournalRemoved = pool is null;
+                report.Message = "the journal lists nothing";
+                return report;
+            }
+
+            await Step(t => _lease.AcquireAsync(LeaseTimeFor(null), t), ct).ConfigureAwait(false);
+            leased = true;
+            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
+            // Read again under the lease: from now on nobody else can add to the journal.
+            read = await Step(ReadAsync, ct).ConfigureAwait(false);
+            var items = CleanupPlanner.Plan(read.Journal, read.Running, pool, keep, _options.Graceful, _options.ShutdownTimeout);
+            if (items.Count == 0 && saves.Count == 0)
+            {
+                report.Status = CleanupOutcome.NothingToDo;
+                report.Message = $"the journal lists nothing of the pool {pool}";
+                return report;
+            }
+            report.Items.AddRange(items);
+            var storage = new HostStorage(_host, _journal, repository: null);
+            var failedPools = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                if (item.Status == CleanupStatus.Kept) { _options.ItemDone?.Invoke(item); continue; }
+                if (item.Kind == ResourceKinds.Pool && failedPools.Contains(item.Resource))
+                {
+                    item.Status = CleanupStatus.Kept;
+                    item.Message = "some of the pool could not be removed; its record stays so a rerun finds it";
+                    _options.ItemDone?.Invoke(item);
+                    continue;
+                }
+                await Step(t => _lease.AcquireAsync(LeaseTimeFor(item), t), ct).ConfigureAwait(false);
+                try
+                {
+                    await Step(t => UndoAsync(item, storage, t), ct).ConfigureAwait(false);
+                }
+                catch (XenHostException ex) when (ex.ErrorId != XenErrorIds.HostUnreachable)
+                {
+                    if (pool is not null && item.Kind == ResourceKinds.Directory && ex.Message.Contains("is not empty", StringComparison.Ordinal))
+                    {
+                        item.Status = CleanupStatus.Kept;
+                        item.Message = "not empty: it holds files of other pools or the operator's";
+                    }
+                    else
+                    {
+                        item.Status = CleanupStatus.Failed;
+                        item.Error = ex;
+                        item.Message = ex.Message;
+                        if (item.Pool is not null) failedPools.Add(item.Pool);
+                    }
+                }
+                report.Commands.AddRange(item.Commands.Select(c => c.Split("   #")[0]));
+                _options.ItemDone?.Invoke(item);
+            }
+
+            // When the journal has nothing live left, the host is as it was: the journal, lease, cache dir and lock go.
+            read = await Step(ReadAsync, ct).ConfigureAwait(false);
+            if (!read.Journal.Live.Any())
+            {
+                var finish = _lease.FinishCommand(read.Lines);
+                var done = await Step(t => _host.RunAsync(finish, t), ct).ConfigureAwait(false);
+                report.Commands.Add(finish.CommandLine);
+                if (done.Succeeded) { report.JournalRemoved = true; leased = false; }
+                else report.Message = done.StdErr.Trim();
+            }
+            var failed = report.Items.Count(i => i.Status == CleanupStatus.Failed);
+            var kept = report.Items.Count(i => i.Status == CleanupStatus.Kept && !(pool is not null && i.Kind is ResourceKinds.BaseImage or ResourceKinds.Directory));
+            report.Status = failed == 0 && kept == 0 ? CleanupOutcome.Clean : CleanupOutcome.Partial;
+            report.Message ??= report.Status == CleanupOutcome.Clean
+                ? (report.JournalRemoved ? "the host holds nothing of SmartDomains" : $"{report.Removed.Count} resources removed")
+                : $"{failed} failed, {report.Kept.Count} kept; run again to finish";
+        }
+        catch (XenHostException ex)
+        {
+            report.Status = CleanupOutcome.Failed;
+            report.Error = ex;
+            report.Message = ex.ErrorId == XenErrorIds.HostUnreachable
+                ? $"{ex.Message} What was done is journaled; run again when the host is back to finish."
+                : ex.Message;
+        }
+        finally
+        {
+            if (leased)
+            {
+                try
+                {
+                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                    var release = _lease.ReleaseCommand();
+                    await _host.RunAsync(release, limit.Token).ConfigureAwait(false);
+                    report.Commands.Add(release.CommandLine);
+                }
+                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* the lease expires on its own */ }
+            }
+            gate.Release();
+            report.Duration = watch.Elapsed;
+        }
+        return report;
+    }
+
+    private TimeSpan LeaseTimeFor(CleanupItem? item) =>
+        item?.Action == CleanupActions.Shutdown ? _options.LeaseTime + _options.ShutdownTimeout : _options.LeaseTime;
+
+    /// <summary>One resource: the removal between journal lines undo and undone, in one round trip.</summary>
+    private async Task UndoAsync(CleanupItem item, HostStorage storage, CancellationToken ct)
+    {
+        var r = item.Record!;
+        var step = new JournaledStep { Kind = r.Kind, Resource = r.Resource, Pool = r.Pool, Domain = r.Domain };
+        Task<CommandResult> Run(RemoteCommand c) => _host.RunAsync(c, ct);
+        switch (r.Kind)
+        {
+            case ResourceKinds.Domain when item.Action is CleanupActions.Destroy or CleanupActions.Shutdown:
+            {
+                var name = r.Resource;
+                if (item.Action == CleanupActions.Shutdown)
+                {
+                    var shut = await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, DomainOperations.Commands.Shutdown(name, _options.ShutdownTimeout), Run, allowFailure: true).ConfigureAwait(false);
+                    if (shut.Succeeded) { Done(item, "shut down"); return; }
+                }
+                var destroy = DomainOperations.Commands.Destroy(name);
+                var result = await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, destroy, Run, allowFailure: true).ConfigureAwait(false);
+                if (result.Succeeded) { Done(item, "destroyed"); return; }
+                // Gone meanwhile (it shut itself down): the journal only needs to say so.
+                var list = await _host.RunXlAsync(ct, "list").ConfigureAwait(false);
+                if (list.Succeeded && !XlListParser.Parse(list.StdOut, _host.Name).Any(d => d.Name == name))
+                {
+                    await ForgetAsync(step, ct).ConfigureAwait(false);
+                    Done(item, "was gone already");
+                    return;
+                }
+                throw XlFailure.ForCommand(result, destroy);
+            }
+            case ResourceKinds.Domain:
+            case ResourceKinds.Pool:
+            case var _ when item.Action == CleanupActions.Forget:
+                await ForgetAsync(step, ct).ConfigureAwait(false);
+                Done(item, item.Message ?? "forgotten");
+                return;
+            case Images.ImageResourceKinds.Temp:
+                await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, CleanupPlanner.RemoveTemp(r.Resource), Run).ConfigureAwait(false);
+                Done(item, "removed");
+                return;
+            case ResourceKinds.Config:
+            {
+                if (r.HalfMade)
+                {
+                    // Half-made: only a file that SmartDomains wrote goes. Anything else there is the operator's: forgotten, not touched.
+                    var owned = await _host.RunAsync(RemoteCommand.Script(CleanupPlanner.ConfigOwnedScript, r.Resource), ct).ConfigureAwait(false);
+                    if (owned.ExitCode == 3)
+                    {
+                        await ForgetAsync(step, ct).ConfigureAwait(false);
+                        Done(item, "a file there was not written by SmartDomains: left alone, and the journal no longer lists it");
+                        return;
+                    }
+                    if (!owned.Succeeded) throw new XenHostException(CleanupErrorIds.Failed, XenErrorCategory.ReadError, _host.Name, $"Could not check {_host.Name}:{r.Resource}: {owned.StdErr.Trim()}");
+                }
+                await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, ConfigFileCommands.Remove(r.Resource), Run).ConfigureAwait(false);
+                Done(item, "removed");
+                return;
+            }
+            default:
+                // Images, volumes, base images and directories: HostStorage refuses what the journal does not list, a base image
+                // still in use and a directory that is not empty.
+                await storage.RemoveAsync(r.Kind, r.Resource, ct).ConfigureAwait(false);
+                Done(item, "removed");
+                return;
+        }
+    }
+
+    private async Task ForgetAsync(JournaledStep step, CancellationToken ct)
+    {
+        var undo = new JournalEntry { Op = JournalOp.Undo, Kind = step.Kind, Resource = step.Resource, Pool = step.Pool, Domain = step.Domain };
+        var undone = new JournalEntry { Op = JournalOp.Undone, Kind = step.Kind, Resource = step.Resource, Pool = step.Pool, Domain = step.Domain };
+        var result = await _host.RunAsync(RemoteCommand.All(_journal.AppendCommand(undo), _journal.AppendCommand(undone)), ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+            throw new XenHostException("XenJournalWriteFailed", XenErrorCategory.WriteError, _host.Name,
+                $"Could not write the journal on {_host.Name}: {result.StdErr.Trim()}");
+    }
+
+    private static void Done(CleanupItem item, string message)
+    {
+        item.Status = CleanupStatus.Removed;
+        item.Message = message;
+    }
+
+    /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>
+    private async Task<T> Step<T>(Func<CancellationToken, Task<T>> step, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(_options.StepTimeout + (_options.Graceful ? _options.ShutdownTimeout : TimeSpan.Zero));
+        try
+        {
+            return await step(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _host.Name,
+                $"A step on {_host.Name} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private async Task Step(Func<CancellationToken, Task> step, CancellationToken ct) =>
+        await Step(async t => { await step(t).ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+}
