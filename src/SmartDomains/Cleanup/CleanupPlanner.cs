@@ -31,6 +31,12 @@ public static class CleanupPlanner
     /// <summary>Removes one staging directory the module made (a save or restore temp dir, a repository's NAME.partial).</summary>
     public static RemoteCommand RemoveTemp(string path) => RemoteCommand.Of("rm", "-rf", "--", path);
 
+    // $1 the temp dir, $2 the module's own temp root (<StateDir>/tmp), which goes too once it is empty.
+    private const string RemoveTempScript = "rm -rf -- \"$1\" && if [ \"$(dirname \"$1\")\" = \"$2\" ]; then rmdir -- \"$2\" 2>/dev/null; fi; true";
+
+    public static RemoteCommand RemoveTemp(string path, string stateDir) =>
+        RemoteCommand.Script(RemoveTempScript, path, stateDir.TrimEnd('/') + "/tmp");
+
     /// <param name="journal">The host's journal, replayed.</param>
     /// <param name="running">The domains xl lists now (by name).</param>
     /// <param name="pool">Only this pool's resources (Remove-XenPool); null for everything (Clear-XenHost).</param>

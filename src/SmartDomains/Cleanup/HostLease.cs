@@ -24,19 +24,20 @@ public sealed class HostLease
         "[ -e \"$2\" ] || exit 0; exec 9>>\"$1\" && flock -w 60 9 || exit 1; " +
         "if read -r holder rest < \"$2\" && [ \"$holder\" = \"$3\" ]; then rm -f \"$2\"; fi";
 
-    // $1 lock, $2 lease, $3 token, $4 journal, $5 the journal's line count when last read, $6 the base image cache dir.
-    // The host is back as it was: the journal, the lease, the (empty) cache dir and the lock file go, in that order.
+    // $1 lock, $2 lease, $3 token, $4 journal, $5 the journal's line count when last read, $6 the base image cache dir,
+    // $7 the staging root of saves and restores. The host is back as it was: the journal, the lease, the (empty) module dirs
+    // and the lock file go, in that order.
     private const string FinishScript =
         "exec 9>>\"$1\" && flock -w 60 9 || exit 1; " +
         "if [ -f \"$2\" ] && ! { read -r holder rest < \"$2\" && [ \"$holder\" = \"$3\" ]; }; then echo \"smartdomains: the clear lease is no longer ours\" >&2; exit 75; fi; " +
         "if [ -f \"$4\" ] && [ \"$(wc -l < \"$4\")\" -ne \"$5\" ]; then echo \"smartdomains: the journal changed meanwhile; it is kept\" >&2; exit 3; fi; " +
-        "rm -f \"$4\" && { rmdir \"$6\" 2>/dev/null; rm -f \"$2\" \"$1\"; }";
+        "rm -f \"$4\" && { rmdir \"$6\" 2>/dev/null; rmdir \"$7\" 2>/dev/null; rm -f \"$2\" \"$1\"; }";
 
-    // $1 lock, $2 lease, $3 journal, $4 cache dir, $5 token. With no journal: leftovers of a run that died while finishing.
+    // $1 lock, $2 lease, $3 journal, $4 cache dir, $5 token, $6 staging root. With no journal: leftovers of a run that died while finishing.
     private const string TidyScript =
         "[ -e \"$3\" ] && exit 0; [ -e \"$1\" ] || [ -e \"$2\" ] || [ -d \"$4\" ] || exit 0; exec 9>>\"$1\" && flock -w 60 9 || exit 1; [ -e \"$3\" ] && exit 0; " +
         "if [ -f \"$2\" ] && read -r holder until who < \"$2\" && [ \"$holder\" != \"$5\" ] && [ \"${until:-0}\" -gt \"$(date +%s)\" ] 2>/dev/null; then exit 0; fi; " +
-        "rmdir \"$4\" 2>/dev/null; rm -f \"$2\" \"$1\"";
+        "rmdir \"$4\" 2>/dev/null; rmdir \"$6\" 2>/dev/null; rm -f \"$2\" \"$1\"";
 
     private readonly HostConnection _host;
     private readonly HostJournal _paths;
@@ -59,10 +60,13 @@ public sealed class HostLease
     public RemoteCommand ReleaseCommand() => RemoteCommand.Script(ReleaseScript, _paths.LockPath, _paths.LeasePath, Token);
 
     public RemoteCommand FinishCommand(int journalLines) =>
-        RemoteCommand.Script(FinishScript, _paths.LockPath, _paths.LeasePath, Token, _paths.JournalPath, journalLines.ToString(), Storage.HostStorage.CacheDirOf(_host));
+        RemoteCommand.Script(FinishScript, _paths.LockPath, _paths.LeasePath, Token, _paths.JournalPath, journalLines.ToString(), Storage.HostStorage.CacheDirOf(_host), StagingRoot);
 
     public RemoteCommand TidyCommand() =>
-        RemoteCommand.Script(TidyScript, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, Storage.HostStorage.CacheDirOf(_host), Token);
+        RemoteCommand.Script(TidyScript, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, Storage.HostStorage.CacheDirOf(_host), Token, StagingRoot);
+
+    /// <summary>Where Save- and Restore-XenImage stage their files (one journaled temp dir each).</summary>
+    private string StagingRoot => _host.Host.StateDir.TrimEnd('/') + "/tmp";
 
     /// <summary>Takes or renews the lease; XenHostBusy when another controller holds a live one.</summary>
     public async Task AcquireAsync(TimeSpan ttl, CancellationToken ct)

@@ -16,7 +16,7 @@ public sealed class ImageSaveOptions
 {
     /// <summary>xl save -c: the domain keeps running. Otherwise xl save stops it, as xl does.</summary>
     public bool Checkpoint { get; init; }
-    /// <summary>The image's name; default DOMAIN-yyyyMMdd-HHmmss (UTC).</summary>
+    /// <summary>The image's name; default DOMAIN-yyyyMMdd-HHmmss-fff (UTC).</summary>
     public string? ImageName { get; init; }
     /// <summary>Called with a line for each stage (verbose output).</summary>
     public Action<string>? Status { get; init; }
@@ -37,7 +37,7 @@ public static class ImageSaver
         SaveAsync(host, domain, store, new ImageSaveOptions { Checkpoint = checkpoint }, bytes, ct);
 
     public static string DefaultName(string domain, DateTimeOffset time) =>
-        domain + "-" + time.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        domain + "-" + time.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
 
     /// <summary>The staging directory of a domain's save on its host: &lt;StateDir&gt;/tmp/save-DOMAIN.</summary>
     public static string TempDirOf(HostConnection host, string domain) => host.Host.StateDir.TrimEnd('/') + "/tmp/save-" + domain;
