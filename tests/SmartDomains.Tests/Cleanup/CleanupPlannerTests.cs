@@ -145,10 +145,23 @@ public sealed class CleanupPlannerTests
     [Fact]
     public void An_unknown_kind_is_left_alone_and_reported()
     {
-        Made("saved-image", "/var/lib/xen/save/x", "p", "x");
+        Made("mystery", "/var/lib/xen/mystery/x", "p", "x");
         var item = CleanupPlanner.Plan(State, Array.Empty<string>(), pool: null).Single();
         Assert.Equal(CleanupStatus.Kept, item.Status);
         Assert.Contains("not known", item.Message);
+    }
+
+    [Fact]
+    public void A_saved_image_on_the_host_is_kept_and_a_staging_dir_goes()
+    {
+        Made("saved-image", "/srv/images/x-20260101", "p", "x");
+        Made("temp", "/var/lib/smartdomains/tmp/save-x", "p", "x");
+        var items = CleanupPlanner.Plan(State, Array.Empty<string>(), pool: null);
+        var saved = items.Single(i => i.Kind == "saved-image");
+        Assert.Equal(CleanupStatus.Kept, saved.Status);
+        Assert.Contains("Remove-XenImage", saved.Message);
+        var temp = items.Single(i => i.Kind == "temp");
+        Assert.Equal("rm -rf -- /var/lib/smartdomains/tmp/save-x", temp.Commands.Single());
     }
 
     [Fact]
