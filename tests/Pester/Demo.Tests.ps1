@@ -9,10 +9,12 @@ Describe 'The demo' {
         $output = & $pwsh[0] $pwsh[1..9] -NoProfile -File $demo -ModulePath $env:SMARTDOMAINS_MODULE 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $output
         $output | Should -Match 'Demo finished'
-        $output | Should -Match 'web-2'
+        $output | Should -Match 'glite-2'
         $output | Should -Match 'Started'
         $output | Should -Match 'AlreadyRunning'
         $output | Should -Match 'already running: all 6 domains are alive'
+        $output | Should -Match 'geant4-1-\d{8}'
+        $output | Should -Match 'identical: True'
         $output | Should -Match 'XlCommandFailed'
         Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'smartdomains-demo-*' | Should -BeNullOrEmpty
     }
