@@ -35,7 +35,7 @@ Describe 'Placement on SSH test hosts' -Skip:(-not $canRunHosts) {
     }
 
     It 'reads each host''s capacity' {
-        (Get-XenHost | ForEach-Object TotalMemoryMiB) | Should -Be @(32768, 16384, 8192)
+        ($names | ForEach-Object { (Get-XenHost -Name $_).TotalMemoryMiB }) | Should -Be @(32768, 16384, 8192)
     }
 
     It 'spreads domains to balance free memory, and only reads from the hosts' {
