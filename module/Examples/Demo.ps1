@@ -84,9 +84,10 @@ try {
     Show 'Morning: save the Geant4 workers (memory and disks, tar -S and zstd, checksummed)'
     $saved = Join-Path $root 'saved-images'
     Get-XenDomain -Name 'geant4-*' | Save-XenImage -Repository $saved | Out-Null
-    Get-XenImage -Repository $saved | Format-Table | Out-Host
+    Get-XenImage -Repository $saved | Format-Table Name, Host, Compression, ArchiveBytes, DataBytes, Complete | Out-Host
 
     Show 'Clear the hosts: everything the journals list goes, nothing else'
+    Write-Host ("Host files while the pool ran: {0}" -f @(Get-HostFiles).Count)
     Clear-XenHost -Force | Format-Table | Out-Host
     $after = Get-HostFiles
     $same = -not (Compare-Object @($before) @($after))
