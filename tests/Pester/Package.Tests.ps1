@@ -23,10 +23,11 @@ Describe 'The packaged module, installed with Install-PSResource' {
             Set-Content $file $Script
             $pwshDll = Join-Path $PSHOME 'pwsh.dll'
             # Under `dotnet pwsh` this process is dotnet itself; a native pwsh has its own launcher in $PSHOME.
-            $psi = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            } else { [Diagnostics.ProcessStartInfo]::new((Join-Path $PSHOME 'pwsh')) }
-            if ($psi.FileName -eq [Environment]::ProcessPath) { $psi.ArgumentList.Add($pwshDll) }
+            if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+                $psi = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+                $psi.ArgumentList.Add($pwshDll)
+            }
+            else { $psi = [Diagnostics.ProcessStartInfo]::new((Join-Path $PSHOME 'pwsh')) }
             foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $file) + $Arguments) { $psi.ArgumentList.Add($a) }
             $psi.WorkingDirectory = $work
             $psi.RedirectStandardOutput = $true
@@ -174,6 +175,7 @@ finally {
     }
 
     It 'runs the emulated LVM tools (lvcreate, lvs, lvremove, vgs) from the installed copy' {
+        $used | Should -Not -BeNullOrEmpty -Because 'the fresh pwsh must have run'
         if (-not $lvmWrappersExecutable) {
             # Known gap: src/SmartDomains/Hosts/EmulatedHost.cs EnsureExecutable only fixes emulator/xl, so an installed copy's
             # LVM wrappers stay 644 and an lvm disk fails with "lvs: Permission denied". Asserts by itself once that is fixed.
