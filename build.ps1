@@ -7,12 +7,15 @@
     Test:  builds, then runs the xunit suite and the Pester suite, and prints "N passed, N failed, N skipped" last.
     Demo:  builds, then runs the demo on emulated hosts.
     Bench: builds, then runs the benchmarks under bench/.
+    Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tests/Tools/New-ModulePackage.ps1).
+           out/packages is a local PSResource repository: Register-PSResourceRepository -Name SmartDomainsLocal -Uri <it> -Trusted,
+           then Install-PSResource SmartDomains -Repository SmartDomainsLocal.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -41,6 +44,13 @@ function Invoke-Build {
     Write-Host "Built $moduleDir"
 }
 
+function Invoke-Package {
+    $packages = Join-Path $root 'out/packages'
+    Remove-Item -Recurse -Force $packages -ErrorAction Ignore
+    $nupkg = & "$root/tests/Tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $packages
+    Write-Host "Packed $($nupkg.FullName) ($([math]::Round($nupkg.Length / 1MB, 1)) MiB)"
+}
+
 function Invoke-XunitSuite {
     $results = Join-Path $root 'out/test-results'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
@@ -62,6 +72,10 @@ function Invoke-PesterSuite {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' {
+        Invoke-Build
+        Invoke-Package
+    }
     'Demo' {
         Invoke-Build
         & dotnet pwsh -NoProfile -File "$root/module/Examples/Demo.ps1" -ModulePath "$moduleDir/SmartDomains.psd1"
