@@ -21,7 +21,7 @@ public class XenHostException : Exception
 public enum XenErrorCategory
 {
     ConnectionError, AuthenticationError, SecurityError, InvalidArgument, InvalidData, InvalidOperation,
-    ObjectNotFound, ResourceUnavailable, OperationTimeout, NotSpecified, OperationStopped, ResourceExists, WriteError, ReadError, DeviceError
+    ObjectNotFound, ResourceUnavailable, OperationTimeout, NotSpecified, OperationStopped, ResourceExists, WriteError, ReadError, DeviceError, PermissionDenied
 }
 
 /// <summary>The stable error ids. Scripts match on these, so never rename one.</summary>

@@ -341,7 +341,8 @@ function Wait-SshdReady {
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while ([DateTime]::UtcNow -lt $deadline) {
         if (-not $TestHost.SshdPid -and (Test-Path $pidFile)) {
-            $text = (Get-Content -Raw $pidFile).Trim()
+            # Get-Content -Raw gives $null for a file sshd has created but not written yet.
+            $text = "$(Get-Content -Raw $pidFile -ErrorAction Ignore)".Trim()
             if ($text) { $TestHost.SshdPid = [int] $text }
         }
         if ($TestHost.SshdPid -and (Test-TcpPort $TestHost.Address $TestHost.Port 200)) { return }

@@ -30,7 +30,8 @@ public static class EmulatedHost
             Path.Combine(hostRoot, "var", "lib", "smartdomains"));
         var stateDir = Path.Combine(hostRoot, "var", "lib", "xen", "emulator");
         foreach (var dir in new[] { paths.ConfigDir, paths.ImageDir, paths.StateDir, stateDir }) Directory.CreateDirectory(dir);
-        EnsureExecutable(Path.Combine(emulatorDir, "xl"));
+        // A module installed from a nupkg loses exec bits: the xl and LVM wrappers get them back here.
+        foreach (var tool in new[] { "xl", "lvcreate", "lvs", "lvremove", "vgs" }) EnsureExecutable(Path.Combine(emulatorDir, tool));
         // The emulator fills in every other setting with its defaults. Guests also answer on 2222, which needs no root.
         var settings = Path.Combine(stateDir, "settings.json");
         if (!File.Exists(settings))
@@ -60,6 +61,13 @@ public static class EmulatedHost
         if (OperatingSystem.IsWindows() || !File.Exists(script)) return;
         var mode = File.GetUnixFileMode(script);
         const UnixFileMode exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        if ((mode & UnixFileMode.UserExecute) == 0) File.SetUnixFileMode(script, mode | exec);
+        if ((mode & UnixFileMode.UserExecute) != 0) return;
+        try { File.SetUnixFileMode(script, mode | exec); }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new XenHostException("XenEmulatorNotExecutable", XenErrorCategory.PermissionDenied, null,
+                $"The emulator script {script} is not executable, and this user cannot make it so: {ex.Message}", ex)
+            { RecommendedAction = $"Have the module's owner run: chmod +x {Path.GetDirectoryName(script)}/*" };
+        }
     }
 }
