@@ -81,8 +81,9 @@ xl create -q /etc/xen/mine.cfg
         $reports.Count | Should -Be 2
         $reports.Status | Should -Be @('Clean', 'Clean')
         $reports.JournalRemoved | Should -Be @($true, $true)
-        ($reports[0].Removed | Where-Object Kind -EQ 'domain').Resource | Sort-Object | Should -Be @('lab-0-1', 'lab-0-2')
-        $reports[0].Removed.Kind | Should -Contain 'base-image'
+        $first = $reports | Where-Object Host -EQ $names[0]
+        ($first.Removed | Where-Object Kind -EQ 'domain').Resource | Sort-Object | Should -Be @('lab-0-1', 'lab-0-2')
+        $first.Removed.Kind | Should -Contain 'base-image'
         Assert-Snapshots $clean
         # No command of the clear named the operator's domain or files.
         (Get-Log $set[0] | Select-Object -Skip $logStart[0]) -match 'theirs|mine\.cfg|keep\.img' | Should -BeNullOrEmpty

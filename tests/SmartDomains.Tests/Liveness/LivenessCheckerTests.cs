@@ -88,8 +88,8 @@ public class LivenessCheckerTests
         Assert.Equal(LivenessFailure.Crashed, r.Failure);
         Assert.Equal(DomainState.Crashed, r.State);
         Assert.Contains("crashed", r.Message);
-        Assert.True(r.Attempts >= 2, $"{r.Attempts} attempts");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the wait must stop at the crash, took {watch.Elapsed}");
+        // Stopped by the crash, not by the 30 s timeout (however slow a loaded machine makes each attempt).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"the wait must stop at the crash, took {watch.Elapsed}");
         Assert.DoesNotContain("not alive after", r.Message);
     }
 
