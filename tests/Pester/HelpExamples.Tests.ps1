@@ -22,7 +22,8 @@ How an example runs
     Each example runs in a fresh runspace of this process with the built module ($env:SMARTDOMAINS_MODULE) imported. A
     prelude, not shown in the help, connects emu1, emu2 and emu3, sets $SmartDomainsImageRepository, sets the location, and
     sets $pool = Get-XenPool lab and $nightly = Get-XenPool nightly (the variables the examples take from an earlier one).
-    The example's output goes through Out-String, so its formatting runs too. The examples of one help file run in order;
+    A few help files need more (see $pageSetup and $pageTeardown below): Start-XenPool's first example starts lab from its
+    definition, so lab is removed before that file and after it. The example's output goes through Out-String, so its formatting runs too. The examples of one help file run in order;
     before each file the test puts the environment back (settings.json, stray domains, both pools, the saved image).
 
 What is asserted
@@ -112,6 +113,11 @@ BeforeAll {
     $script:pageSetup = @{
         # Its first example starts pool lab from a definition, as on fresh hosts.
         'Start-XenPool' = { Get-XenPool lab | Remove-XenPool -Force | Out-Null }
+    }
+    # What a help file leaves that the reset would not put back. Start-XenPool's examples plan lab by spread, so its domains
+    # may sit on other hosts than the fixture's; removing the pool takes their configs and journal entries too.
+    $script:pageTeardown = @{
+        'Start-XenPool' = { Get-XenPool lab -ErrorAction Ignore | Remove-XenPool -Force | Out-Null }
     }
 
     # Puts the environment back as the comment at the top describes. Cheap when nothing changed: one xl list per host.
@@ -218,6 +224,9 @@ Describe 'Examples of <Page>' -ForEach $pages {
     BeforeAll {
         Reset-HelpEnvironment
         if ($pageSetup[$Page]) { & $pageSetup[$Page] }
+    }
+    AfterAll {
+        if ($pageTeardown[$Page]) { & $pageTeardown[$Page] }
     }
 
     It '<Title>' -ForEach $Examples {
