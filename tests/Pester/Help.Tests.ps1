@@ -28,10 +28,17 @@ Describe 'Module help' {
         $text | Should -Match 'XenHostKeyMismatch'
     }
 
+    It 'Get-Help about_SmartDomains_PoolFiles shows the pool file topic' {
+        $text = Get-Help about_SmartDomains_PoolFiles | Out-String
+        $text | Should -Match 'about_SmartDomains_PoolFiles'
+        $text | Should -Match 'dependsOn'
+    }
+
     It 'Get-Help about_SmartDomains_Emulator shows the emulator topic' {
         $text = Get-Help about_SmartDomains_Emulator | Out-String
         $text | Should -Match 'XL_EMULATOR_DIR'
         $text | Should -Match 'Connect-XenHost -Emulator'
+        $text | Should -Match 'guest_ports'
     }
 }
 
@@ -86,9 +93,9 @@ Describe 'Help for <_>' -ForEach $commandNames {
         @($help.syntax.syntaxItem).Count | Should -Be @($command.ParameterSets).Count
     }
 
-    It 'has at least one example with code' {
+    It 'has at least two examples with code' {
         $examples = @($help.examples.example)
-        $examples.Count | Should -BeGreaterThan 0
+        $examples.Count | Should -BeGreaterOrEqual 2
         foreach ($e in $examples) {
             $e.code | Should -Not -BeNullOrEmpty -Because "example '$($e.title)' of $name"
             $e.code | Should -Match ([regex]::Escape($name.Split('-')[0]) + '|' + [regex]::Escape($name))
