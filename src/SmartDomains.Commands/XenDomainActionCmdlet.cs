@@ -27,6 +27,8 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
 
     protected abstract string Action { get; }
     protected virtual bool ForceRequested => false;
+    /// <summary>Where a domain given by name alone is looked for: where xl lists it, or (Start, Remove) also where the journal has its config.</summary>
+    protected virtual bool AlsoStopped => false;
     protected virtual IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(60), ForceRequested);
     private protected abstract Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct);
 
@@ -66,8 +68,9 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
         var views = CollectFromHosts(ResolveConnections(null), (c, _) => PoolCatalog.ReadHostAsync(c, Cancellation));
         foreach (var domain in unplaced)
         {
-            var found = views.Where(v => v.Result.Domains.Any(d => d.Name == domain) || DomainOperations.ConfigPathOf(v.Result.Journal, domain) is not null)
-                .Select(v => v.Connection).ToArray();
+            var running = views.Where(v => v.Result.Domains.Any(d => d.Name == domain)).Select(v => v.Connection).ToArray();
+            var found = running.Length > 0 || !AlsoStopped ? running
+                : views.Where(v => DomainOperations.ConfigPathOf(v.Result.Journal, domain) is not null).Select(v => v.Connection).ToArray();
             if (found.Length == 0)
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}' or has its config from SmartDomains."),
                     XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
+using SmartDomains.Lifecycle;
 using SmartDomains.Planning;
 using SmartDomains.Pools;
 using SmartDomains.Xl;
@@ -68,9 +69,9 @@ public sealed class NewXenPoolCommand : XenCmdlet
         {
             // A domain larger than any host is a mistake in the file: found from cached facts, before any host is asked.
             PoolPlanner.CheckFitsSomeHost(definition, connections.Select(c => c.Host.TotalMemoryMiB ?? long.MaxValue).Max(), connections.MaxBy(c => c.Host.TotalMemoryMiB ?? 0)!.Name);
-            var capacities = ReadCapacities(connections);
+            var (capacities, previous) = ReadHosts(connections, definition.Name);
             if (capacities.Count < connections.Count) return;
-            WriteObject(PoolPlanner.Plan(definition, capacities));
+            WriteObject(PoolPlanner.Plan(definition, capacities, previous));
         }
         catch (XenHostException ex)
         {
@@ -78,13 +79,27 @@ public sealed class NewXenPoolCommand : XenCmdlet
         }
     }
 
-    private IReadOnlyList<HostCapacity> ReadCapacities(IReadOnlyList<HostConnection> connections) =>
-        CollectFromHosts(connections, async (connection, _) =>
+    /// <summary>Each host's capacity (xl info), and where an earlier start of this pool put its domains (journal, xl list).</summary>
+    private (IReadOnlyList<HostCapacity> Capacities, IReadOnlyDictionary<string, PreviousPlacement> Previous) ReadHosts(
+        IReadOnlyList<HostConnection> connections, string pool)
+    {
+        var read = CollectFromHosts(connections, async (connection, _) =>
         {
-            var result = await connection.RunXlAsync(Cancellation, "info").ConfigureAwait(false);
-            var info = XlInfoParser.Parse(result.StdOut, connection.Name);
+            var infoTask = connection.RunXlAsync(Cancellation, "info");
+            var view = await PoolCatalog.ReadHostAsync(connection, Cancellation).ConfigureAwait(false);
+            var info = XlInfoParser.Parse((await infoTask.ConfigureAwait(false)).StdOut, connection.Name);
             var host = connection.Host;
             (host.TotalMemoryMiB, host.FreeMemoryMiB, host.NrCpus, host.XenVersion) = (info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, info.XenVersion);
-            return new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir);
-        }).Select(r => r.Result).ToArray();
+            return (new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir), view);
+        });
+        var previous = new Dictionary<string, PreviousPlacement>(StringComparer.Ordinal);
+        foreach (var (connection, (_, view)) in read)
+        {
+            var record = view.Journal.Resources.LastOrDefault(r => r.Kind == State.ResourceKinds.Pool && r.Resource == pool && r.Exists);
+            if (record is null || PoolRecord.FromJournal(record.Last) is not { } poolRecord) continue;
+            foreach (var d in poolRecord.Domains)
+                previous[d.Name] = new PreviousPlacement(connection.Name, view.Domains.Any(x => x.Name == d.Name));
+        }
+        return (read.Select(r => r.Result.Item1).ToArray(), previous);
+    }
 }

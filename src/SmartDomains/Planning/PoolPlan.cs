@@ -5,11 +5,11 @@ namespace SmartDomains.Planning;
 /// <summary>Turns a pool definition and host capacities into a plan: a host per domain, disk targets and the storage list.</summary>
 public static class PoolPlanner
 {
-    public static XenPool Plan(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts)
+    public static XenPool Plan(PoolDefinition pool, IReadOnlyList<HostCapacity> hosts, IReadOnlyDictionary<string, PreviousPlacement>? previous = null)
     {
         var largest = hosts.MaxBy(h => h.TotalMemoryMiB);
         if (largest is not null) CheckFitsSomeHost(pool, largest.TotalMemoryMiB, largest.Name);
-        var placement = PlacementPlanner.Place(pool, hosts);
+        var placement = PlacementPlanner.Place(pool, hosts, previous);
         var byName = hosts.ToDictionary(h => h.Name, StringComparer.OrdinalIgnoreCase);
         var storage = new List<StorageItem>();
         foreach (var domain in pool.Domains)

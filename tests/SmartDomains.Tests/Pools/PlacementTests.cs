@@ -88,4 +88,15 @@ public sealed class PlacementTests : IDisposable
         Assert.Equal(StorageKind.LogicalVolume, plan.Storage[1].Kind);
         Assert.Equal("/etc/xen/d.cfg", plan.ConfigPath(plan.Domains[0]));
     }
+
+    [Fact]
+    public void A_domain_stays_where_an_earlier_start_put_it_and_a_running_one_is_not_counted_twice()
+    {
+        var pool = Pool("""{ "name": "w", "extends": "debian", "memory": "4G", "count": 2 }""");
+        // w-1 runs on c already (its 4 GiB are in c's free memory); w-2 was placed on b but is not running.
+        var previous = new Dictionary<string, PreviousPlacement> { ["w-1"] = new("c", true), ["w-2"] = new("b", false) };
+        var plan = PoolPlanner.Plan(pool, new[] { Host("a", 30000), Host("b", 8192), Host("c", 1024) }, previous);
+        Assert.Equal("c", plan.Domains.Single(d => d.Name == "w-1").Host);
+        Assert.Equal("b", plan.Domains.Single(d => d.Name == "w-2").Host);
+    }
 }
