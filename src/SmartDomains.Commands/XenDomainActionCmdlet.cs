@@ -27,8 +27,6 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
 
     protected abstract string Action { get; }
     protected virtual bool ForceRequested => false;
-    /// <summary>Where a domain given by name alone is looked for: where xl lists it, or (Start, Remove) also where the journal has its config.</summary>
-    protected virtual bool AlsoStopped => false;
     protected virtual IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(60), ForceRequested);
     private protected abstract Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct);
 
@@ -69,7 +67,8 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
         foreach (var domain in unplaced)
         {
             var running = views.Where(v => v.Result.Domains.Any(d => d.Name == domain)).Select(v => v.Connection).ToArray();
-            var found = running.Length > 0 || !AlsoStopped ? running
+            // Where xl lists it; only a domain that runs nowhere is looked for where the journal has its config (Start, or a no-op Stop).
+            var found = running.Length > 0 ? running
                 : views.Where(v => DomainOperations.ConfigPathOf(v.Result.Journal, domain) is not null).Select(v => v.Connection).ToArray();
             if (found.Length == 0)
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}' or has its config from SmartDomains."),

@@ -17,7 +17,6 @@ public sealed class RemoveXenDomainCommand : XenDomainActionCmdlet
     public int TimeoutSeconds { get; set; } = 60;
 
     protected override string Action => "Remove";
-    protected override bool AlsoStopped => true;
     protected override bool ForceRequested => Force;
     protected override IReadOnlyList<string> Describe(string domain) =>
         DomainOperations.Describe("Stop", domain, null, TimeSpan.FromSeconds(TimeoutSeconds), Force).Append("remove the config, images and volumes the journal lists for it").ToArray();

@@ -9,7 +9,6 @@ namespace SmartDomains.Commands.Cmdlets;
 public sealed class StartXenDomainCommand : XenDomainActionCmdlet
 {
     protected override string Action => "Start";
-    protected override bool AlsoStopped => true;
     private protected override Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct) =>
         operations.StartAsync(domain, ct);
 }

@@ -70,9 +70,10 @@ public class LivenessCheckerTests
         var r = await LivenessChecker.WaitAsync(h.Connection, Check("mute"), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(200), default);
         Assert.False(r.Alive);
         Assert.Equal(LivenessFailure.TcpRefused, r.Failure);
-        Assert.True(r.Attempts >= 2, $"{r.Attempts} attempts");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(r.Attempts >= 1, $"{r.Attempts} attempts");
+        // It waits out the 2 s timeout; the check running then finishes (bounded by its 3 s probe timeout), however loaded the machine.
         Assert.True(r.Elapsed >= TimeSpan.FromSeconds(1.9), $"elapsed {r.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
         Assert.Contains("not alive after", r.Message);
     }
 
