@@ -83,7 +83,16 @@ try {
         if ($bad) { throw "SmartDomains did not start $($bad.Count) domains: $($bad[0].Domain) $($bad[0].Status) $($bad[0].Reason)" }
         $methods = ($r.Storage | Group-Object Method | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', '
         $delta = Get-SshdDelta $before (Get-SshdCounts $set)
-        $journaled = @(Get-Content $log | ConvertFrom-Json | Where-Object event -EQ 'command').Count
+        $cmds = @(Get-Content $log | ConvertFrom-Json | Where-Object event -EQ 'command')
+        $journaled = $cmds.Count
+        # Where the round trips go: the journaled commands grouped by what they do, written next to the table.
+        $kinds = $cmds | ForEach-Object {
+            $c = [string]$_.command
+            $k = switch -Regex ($c) { 'xl create' { 'xl create' } 'qemu-img create' { 'qemu-img clone' } 'sha256sum' { 'base verify' } 'xl destroy' { 'xl destroy' } 'printf' { 'config write' } 'mkdir' { 'mkdir' } default { ($c -replace '\s+', ' ').Substring(0, [math]::Min(60, $c.Length)) } }
+            [pscustomobject]@{ Kind = $k; Ms = [double]$_.durationMs }
+        } | Group-Object Kind | Sort-Object Count -Descending | ForEach-Object { "$($_.Count) x $($_.Name) ($([math]::Round(($_.Group | Measure-Object Ms -Sum).Sum / 1000, 1)) s summed)" }
+        $script:commandKinds = $kinds -join '; '
+        Copy-Item $log (Join-Path $PSScriptRoot '../out/bench/Deploy-ours.jsonl') -ErrorAction Ignore
         Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
         Add-Result 'SmartDomains Start-XenPool' $t.TotalSeconds $delta "journaled commands (LogPath) $([math]::Round($journaled / $n, 1))/domain; connect $([math]::Round($connect.TotalSeconds, 2)) s (not in Seconds); storage: $methods"
     }
@@ -216,6 +225,7 @@ control_path_dir = $ans/cp
         "ours / limit = $(Get-Ratio $ours $limit); one round trip (xl list over a warm connection) = $([math]::Round($rtt * 1000)) ms. The emulator runs creates on one host concurrently, so the limit can be beaten; the floor if every create on a host overlaps is $([math]::Round($floor, 2)) s (ours / floor = $(Get-Ratio $ours $floor)).",
         "Connections and round trips are counted from sshd's log (LogLevel VERBOSE: accepted connections, and sessions started for a command or the sftp subsystem) for every method alike. Ansible's ssh ControlMaster reuses its connections.",
         "SmartDomains: $($results['SmartDomains Start-XenPool'][-1].Extra).",
+        "SmartDomains' journaled commands (last run, from -LogPath, by kind, with their summed durations): $script:commandKinds.",
         "Starting the $Hosts test hosts took $([math]::Round($hostStart, 2)) s (not in any figure)."
     )
     New-BenchTable -Rows $rows -Notes $notes
