@@ -72,13 +72,15 @@ try {
         & $ssh $d.Host $known "for i in `$(seq 1 600); do timeout 1 bash -c 'exec 3<>/dev/tcp/$($d.Ip)/22' 2>/dev/null && exit 0; sleep 0.1; done; exit 1"
     }.ToString()
 
-    function Invoke-Ours {
+    function Invoke-Ours([int] $Throttle = 0) {
+        $label = if ($Throttle) { "SmartDomains Start-XenPool -ThrottleLimit $Throttle" } else { 'SmartDomains Start-XenPool' }
+        $throttleArg = if ($Throttle) { @{ ThrottleLimit = $Throttle } } else { @{} }
         $log = Join-Path $work "ours-$([guid]::NewGuid().ToString('n')).jsonl"
         $before = Get-SshdCounts $set
         $connect = Measure-Command { $null = $set | ForEach-Object { Connect-XenHost -ComputerName $_.Address -KeyFile $_.ClientKeyFile -KnownHostsFile $known } }
         $defs = Get-Domains 'sd' | ForEach-Object { @{ name = $_.Name; extends = 'debian'; memory = 256; disks = @(@{ from = 'base' }); network = @(@{ ip = $_.Ip }); placement = @{ host = $_.Host.Address }; liveness = @{ timeout = '60s'; interval = '100ms' } } }
         $pool = New-XenPool -Definition @{ name = 'bench'; domains = $defs }
-        $t = Measure-Command { $r = $pool | Start-XenPool -LogPath $log -ImageRepository $repo }
+        $t = Measure-Command { $r = $pool | Start-XenPool -LogPath $log -ImageRepository $repo @throttleArg }
         $bad = @($r | Where-Object Status -NE 'Started')
         if ($bad) { throw "SmartDomains did not start $($bad.Count) domains: $($bad[0].Domain) $($bad[0].Status) $($bad[0].Reason)" }
         $methods = ($r.Storage | Group-Object Method | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', '
@@ -88,13 +90,35 @@ try {
         # Where the round trips go: the journaled commands grouped by what they do, written next to the table.
         $kinds = $cmds | ForEach-Object {
             $c = [string]$_.command
-            $k = switch -Regex ($c) { 'xl create' { 'xl create' } 'qemu-img create' { 'qemu-img clone' } 'sha256sum' { 'base verify' } 'xl destroy' { 'xl destroy' } 'printf' { 'config write' } 'mkdir' { 'mkdir' } default { ($c -replace '\s+', ' ').Substring(0, [math]::Min(60, $c.Length)) } }
+            $k = switch -Regex ($c) {
+                'xl create' { 'journaled xl create'; break }
+                'qemu-img create' { 'journaled qemu-img clone'; break }
+                '\.cfg' { 'journaled config write'; break }
+                'sha256sum' { 'base image verify'; break }
+                '^xl list -v \S' { 'xl list -v DOMAIN (after create)'; break }
+                '^xl domid' { 'xl domid DOMAIN (after create)'; break }
+                '^xl list -v$' { 'xl list -v (host read at start)'; break }
+                'journal\.jsonl$' { 'journal read'; break }
+                'stat -L' { 'stat of targets'; break }
+                'refusing to overwrite' { 'journaled other storage step'; break }
+                'timeout' { 'liveness probe'; break }
+                'qemu-img mkfs' { 'capability probe'; break }
+                default { 'other' }
+            }
             [pscustomobject]@{ Kind = $k; Ms = [double]$_.durationMs }
         } | Group-Object Kind | Sort-Object Count -Descending | ForEach-Object { "$($_.Count) x $($_.Name) ($([math]::Round(($_.Group | Measure-Object Ms -Sum).Sum / 1000, 1)) s summed)" }
-        $script:commandKinds = $kinds -join '; '
-        Copy-Item $log (Join-Path $PSScriptRoot '../out/bench/Deploy-ours.jsonl') -ErrorAction Ignore
+        if (-not $Throttle) {
+            # When each host was busy: its first storage step to its last domain alive, in seconds from the first record.
+            $states = @(Get-Content $log | ConvertFrom-Json | Where-Object event -EQ 'state')
+            $t0 = ($states | ForEach-Object { [DateTimeOffset]$_.time } | Measure-Object -Property UtcTicks -Minimum).Minimum
+            $script:hostWindows = ($states | Group-Object { $_.domain -replace '-\d+$', '' } | Sort-Object Name | ForEach-Object {
+                    $ticks = $_.Group | ForEach-Object { ([DateTimeOffset]$_.time).UtcTicks - $t0 }
+                    "$($_.Name): $([math]::Round(($ticks | Measure-Object -Minimum).Minimum / 1e7, 1))–$([math]::Round(($ticks | Measure-Object -Maximum).Maximum / 1e7, 1)) s" }) -join ', '
+            $script:commandKinds = $kinds -join '; '
+            Copy-Item $log (Join-Path $PSScriptRoot '../out/bench/Deploy-ours.jsonl') -ErrorAction Ignore
+        }
         Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
-        Add-Result 'SmartDomains Start-XenPool' $t.TotalSeconds $delta "journaled commands (LogPath) $([math]::Round($journaled / $n, 1))/domain; connect $([math]::Round($connect.TotalSeconds, 2)) s (not in Seconds); storage: $methods"
+        Add-Result $label $t.TotalSeconds $delta "journaled commands (LogPath) $([math]::Round($journaled / $n, 1))/domain; connect $([math]::Round($connect.TotalSeconds, 2)) s (not in Seconds); storage: $methods"
     }
     function Invoke-Sequential {
         $ssh = [scriptblock]::Create($sshText); $onHost = [scriptblock]::Create($hostText); $onDomain = [scriptblock]::Create($domainText)
@@ -188,12 +212,13 @@ control_path_dir = $ans/cp
     Reset-BenchHosts $set
     for ($run = 1; $run -le $Runs; $run++) {
         # Alternate the order each run so that background load from other builds falls on every method alike.
-        $order = @('ours', 'parallel', 'ansible', 'sequential')
+        $order = @('ours', 'parallel', 'ansible', 'ours-wide', 'sequential')
         if ($run % 2 -eq 0) { [array]::Reverse($order) }
         foreach ($m in $order) {
             Write-Host "  run $run/${Runs}: $m"
             switch ($m) {
                 'ours' { Invoke-Ours }
+                'ours-wide' { Invoke-Ours -Throttle $n }
                 'parallel' { Invoke-Parallel }
                 'ansible' { if (-not $SkipAnsible) { Invoke-Ansible } }
                 'sequential' { if (-not $SkipSequential) { Invoke-Sequential } }
@@ -226,6 +251,7 @@ control_path_dir = $ans/cp
         "Connections and round trips are counted from sshd's log (LogLevel VERBOSE: accepted connections, and sessions started for a command or the sftp subsystem) for every method alike. Ansible's ssh ControlMaster reuses its connections.",
         "SmartDomains: $($results['SmartDomains Start-XenPool'][-1].Extra).",
         "SmartDomains' journaled commands (last run, from -LogPath, by kind, with their summed durations): $script:commandKinds.",
+        "When each host was busy in SmartDomains' last default run (first state change to last, s from the start; domain sd-H-N is on host H): $script:hostWindows.",
         "Starting the $Hosts test hosts took $([math]::Round($hostStart, 2)) s (not in any figure)."
     )
     New-BenchTable -Rows $rows -Notes $notes
