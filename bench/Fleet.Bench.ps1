@@ -50,12 +50,26 @@ try {
         [pscustomobject]@{ Method = "ssh host xl list -v, $Hosts hosts one after another"; Domains = $total; Seconds = Format-Range $seq 3; 'vs one host' = Get-Ratio (Get-Median $seq) $s 1; 'domains/s' = [math]::Round($total / (Get-Median $seq)) }
         [pscustomobject]@{ Method = 'xl list -v on one host, no SSH (emulator floor)'; Domains = $PerHost; Seconds = Format-Range $local 3; 'vs one host' = Get-Ratio (Get-Median $local) $s 1; 'domains/s' = [math]::Round($PerHost / (Get-Median $local)) }
     )
+    # Diagnostic: the same connect and query with the .NET thread pool's minimum raised to 64 threads in this process.
+    # Connect-XenHost runs each blocking SSH connect in Task.Run; on 2 cores the pool starts with 2 threads and adds about
+    # one or two a second while they block, so many hosts connect in slow waves. This tells how much of the time that is.
+    Get-XenHost -NoRefresh | Disconnect-XenHost
+    $minWorker = 0; $minIo = 0
+    $null = [Threading.ThreadPool]::GetMinThreads([ref]$minWorker, [ref]$minIo)
+    $wide = [Collections.Generic.List[double]]::new()
+    try {
+        $null = [Threading.ThreadPool]::SetMinThreads(64, 64)
+        $connectWide = Measure-Command { $null = Connect-XenHost -ComputerName $addresses -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known }
+        for ($run = 1; $run -le 3; $run++) { $wide.Add((Measure-Command { $null = Get-XenDomain }).TotalSeconds) }
+    }
+    finally { $null = [Threading.ThreadPool]::SetMinThreads($minWorker, $minIo) }
     $cpuMed = Get-Median $cpu
     $notes = @(
         "Get-XenDomain over $Hosts hosts / SmartDomains one host = $(Get-Ratio $f $s 1); / ssh in parallel = $(Get-Ratio $f (Get-Median $par))  ($Runs runs, Seconds = median (min–max); the sequential ssh loop ran twice).",
         "One emulated ``xl list -v`` costs $([math]::Round($cpuMed, 2)) s of CPU (user+sys, it is a dotnet process): $Hosts of them need at least $([math]::Round($cpuMed * $Hosts / [Environment]::ProcessorCount, 2)) s on $([Environment]::ProcessorCount) cores, whatever the client. A real xl list is far cheaper.",
         "Starting $Hosts test hosts (namespaces + sshd): $([math]::Round($startTime.TotalSeconds, 2)) s. Filling them: $([math]::Round($fill.TotalSeconds, 1)) s ($PerHost domains made with xl create on the first host, its emulator state copied to the others).",
-        "Connect-XenHost to the $Hosts hosts (one call, host keys checked): $([math]::Round($connect.TotalSeconds, 2)) s, not in the figures above: Get-XenDomain reuses the session's connections."
+        "Connect-XenHost to the $Hosts hosts (one call, host keys checked): $([math]::Round($connect.TotalSeconds, 2)) s, not in the figures above: Get-XenDomain reuses the session's connections.",
+        "Diagnostic, thread pool minimum raised to 64 (default here: $minWorker worker threads): Connect-XenHost to $Hosts hosts $([math]::Round($connectWide.TotalSeconds, 2)) s (vs $([math]::Round($connect.TotalSeconds, 2)) s); Get-XenDomain over $Hosts hosts $(Format-Range $wide 3) s (vs $([math]::Round($f, 3)) s)."
     )
     New-BenchTable -Rows $rows -Notes $notes
 }
