@@ -12,10 +12,11 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "sd-bench-clone-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $set = @()
 try {
-    $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix sdc -Settings @{ guest_boot_delay_ms = 1000; latency_ms = @{ create = 1000; shutdown = 1000; save = 1000 } })
+    $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bcl -Settings @{ guest_boot_delay_ms = 1000; latency_ms = @{ create = 1000; shutdown = 1000; save = 1000 } })
     $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
     $repo = New-Item -ItemType Directory -Force (Join-Path $work 'repo')
     $n = $Hosts * $PerHost
+    $script:coldNotes = @()
     $rows = foreach ($spec in $Bases) {
         $size, $data = $spec.Split(':'); $data = [int]$data
         $name = "base$($size.ToLower())"
@@ -30,10 +31,17 @@ try {
                     @{ name = "$name-$phase-$i-$j"; extends = 'debian'; memory = 256; disks = @(@{ from = $name }); network = @(@{ ip = "10.231.$($set[$i].SubnetIndex).$ipLast" }); placement = @{ host = $set[$i].Address }; liveness = @{ timeout = '120s'; interval = '100ms' } } } }
             $pool = New-XenPool -Definition @{ name = "$name-$phase"; domains = @($defs) }
             Write-Host "  $name ($size, $data MiB of data): $phase start of $n domains"
-            $t = Measure-Command { $r = $pool | Start-XenPool -ImageRepository $repo }
+            $log = Join-Path $work "$name-$phase.jsonl"
+            $t = Measure-Command { $r = $pool | Start-XenPool -ImageRepository $repo -LogPath $log }
             $bad = @($r | Where-Object Status -NE 'Started'); if ($bad) { throw "$($bad.Count) domains did not start: $($bad[0].Reason)" }
             $times[$phase] = $t.TotalSeconds
+            if ($phase -eq 'cold') {
+                $verify = @(Get-Content $log | ConvertFrom-Json | Where-Object { $_.event -eq 'command' -and $_.command -like '*sha256sum*' })
+                $verifyS = Get-Median @($verify | ForEach-Object { $_.durationMs / 1000.0 })
+            }
         }
+        $localHash = Measure-Command { & sha256sum $file | Out-Null }
+        $script:coldNotes += "$name cold: the base's sha256 on the controller (sha256sum; the module computes it once and keeps it in a sidecar) $([math]::Round($localHash.TotalSeconds, 1)) s; its verify on each host (sha256sum, journaled, median) $([math]::Round($verifyS, 1)) s; the rest of the cold-minus-warm difference ($([math]::Round($times.cold - $times.warm - $verifyS, 1)) s, hosts in parallel) is mostly the controller's hash and the SFTP upload of the base's full apparent size ($size) to each host."
         $h = $set[0]
         $perDomain = [long](Invoke-TestHostShell -TestHost $h -Command "du -B1 -c /var/lib/xen/images/$name-warm/* | tail -1 | cut -f1") / $PerHost
         $cache = [long](Invoke-TestHostShell -TestHost $h -Command 'du -B1 -c /var/lib/smartdomains/images/* | tail -1 | cut -f1')
@@ -56,7 +64,7 @@ try {
     New-BenchTable -Rows @($rows) -Notes @(
         "$Hosts hosts x $PerHost domains per pool; emulator latencies create 1000 ms, guest boot 1000 ms. cold = the first pool on fresh hosts (the base is hashed, sent over SFTP to each host and verified there); warm = a second pool on the same hosts, the base already cached.",
         "disk/domain = du of one domain's qcow2 clone on the host (allocated bytes); 'cp --sparse copy' = what a per-domain copy of the base would cost instead, timed on the host for one domain."
-    )
+    ) + $script:coldNotes
 }
 finally {
     Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost -ErrorAction Ignore

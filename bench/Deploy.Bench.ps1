@@ -29,7 +29,7 @@ try {
     }
 
     $startWatch = [Diagnostics.Stopwatch]::StartNew()
-    $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix sdb -Settings @{
+    $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bdp -Settings @{
             guest_boot_delay_ms = $BootDelayMs; latency_ms = @{ create = $CreateLatencyMs; shutdown = 1000; save = 1000 } })
     $hostStart = $startWatch.Elapsed.TotalSeconds
     Enable-SshdCounting $set

@@ -11,7 +11,7 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "sd-bench-fleet-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $set = @()
 try {
-    $startTime = Measure-Command { $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix sdf) }
+    $startTime = Measure-Command { $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bfl) }
     $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
     $fill = Measure-Command { Initialize-BenchFleet -Hosts $set -PerHost $PerHost }
     $addresses = @($set | ForEach-Object Address)

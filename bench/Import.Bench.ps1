@@ -38,7 +38,7 @@ try {
     )
 
     # 2. Memory with Hosts x PerHost domains in the session.
-    $startTime = Measure-Command { $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix sdm) }
+    $startTime = Measure-Command { $set = @(Start-TestHostSet -Count $Hosts -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bim) }
     $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
     Initialize-BenchFleet -Hosts $set -PerHost $PerHost
     $addresses = ($set | ForEach-Object Address) -join ','

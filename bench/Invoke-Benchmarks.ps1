@@ -23,7 +23,7 @@ function ConvertTo-MarkdownTable([object[]] $Rows) {
     $columns = [string[]] $Rows[0].PSObject.Properties.Name
     "| $($columns -join ' | ') |"
     "|$(($columns | ForEach-Object { '---' }) -join '|')|"
-    foreach ($row in $Rows) { "| $(($columns | ForEach-Object { $row.$_ }) -join ' | ') |" }
+    foreach ($row in $Rows) { "| $(($columns | ForEach-Object { "$($row.$_)".Replace('|', '\|') }) -join ' | ') |" }
 }
 
 $failed = @()

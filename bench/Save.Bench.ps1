@@ -10,7 +10,7 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "sd-bench-save-$PID"
 New-Item -ItemType Directory -Force $work | Out-Null
 $set = @()
 try {
-    $set = @(Start-TestHostSet -Count 1 -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix sds -Settings @{ latency_ms = @{ create = 1000; shutdown = 1000; save = $SaveLatencyMs } })
+    $set = @(Start-TestHostSet -Count 1 -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bsv -Settings @{ latency_ms = @{ create = 1000; shutdown = 1000; save = $SaveLatencyMs } })
     $h = $set[0]
     $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
     $null = Connect-XenHost -ComputerName $h.Address -KeyFile $h.ClientKeyFile -KnownHostsFile $known
