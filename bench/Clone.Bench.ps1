@@ -61,10 +61,10 @@ try {
             'cp copy disk MiB'        = [math]::Round($cpDu / 1MB, 1)
         }
     }
-    New-BenchTable -Rows @($rows) -Notes @(
+    New-BenchTable -Rows @($rows) -Notes (@(
         "$Hosts hosts x $PerHost domains per pool; emulator latencies create 1000 ms, guest boot 1000 ms. cold = the first pool on fresh hosts (the base is hashed, sent over SFTP to each host and verified there); warm = a second pool on the same hosts, the base already cached.",
         "disk/domain = du of one domain's qcow2 clone on the host (allocated bytes); 'cp --sparse copy' = what a per-domain copy of the base would cost instead, timed on the host for one domain."
-    ) + $script:coldNotes
+    ) + $script:coldNotes)
 }
 finally {
     Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost -ErrorAction Ignore
