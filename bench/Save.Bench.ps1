@@ -1,0 +1,101 @@
+#Requires -Version 7.4
+# Save: Save-XenImage of a domain whose disk holds a known amount of real data inside a larger sparse size, against
+# `tar -S ... | zstd -T0` of the same files run directly on the host. Half the data is random (incompressible), half text.
+param([Parameter(Mandatory)] [string] $ModuleDir, [int] $DiskGiB = 2, [int] $DataMiB = 256, [int] $SaveLatencyMs = 1000, [int] $Runs = 3)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $ModuleDir 'SmartDomains.psd1') -Force
+Import-Module "$PSScriptRoot/../tests/Harness/TestHosts.psm1" -Force
+Import-Module "$PSScriptRoot/BenchCommon.psm1" -Force
+$work = Join-Path ([IO.Path]::GetTempPath()) "sd-bench-save-$PID"
+New-Item -ItemType Directory -Force $work | Out-Null
+$set = @()
+try {
+    $set = @(Start-TestHostSet -Count 1 -EmulatorDir (Join-Path $ModuleDir 'emulator') -Prefix bsv -Settings @{ latency_ms = @{ create = 1000; shutdown = 1000; save = $SaveLatencyMs } })
+    $h = $set[0]
+    $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
+    $null = Connect-XenHost -ComputerName $h.Address -KeyFile $h.ClientKeyFile -KnownHostsFile $known
+    $pool = New-XenPool -Definition @{ name = 'savebench'; domains = @(@{ name = 'sv'; extends = 'debian'; memory = 256; disks = @(@{ size = "${DiskGiB}G" }); network = @() }) }
+    $r = $pool | Start-XenPool
+    if ($r.Status -ne 'Started') { throw "the domain did not start: $($r.Reason)" }
+    $disk = [string]$r.Storage[0].Item.Path
+    # DataMiB of data in 4 extents spread over the disk: random and text (seq output) alternating.
+    $chunk = [int]($DataMiB / 4)
+    & sh -c "head -c ${chunk}M /dev/urandom > '$work/random.bin' && seq 1 100000000 | head -c ${chunk}M > '$work/text.bin'"
+    $fill = for ($k = 0; $k -lt 4; $k++) {
+        $src = if ($k % 2) { "$work/text.bin" } else { "$work/random.bin" }
+        "dd if='$src' of='$disk' bs=1M seek=$($k * $DiskGiB * 256) conv=notrunc status=none"
+    }
+    Invoke-TestHostShell -TestHost $h -Command ($fill -join ' && ') | Out-Null
+    $du = [long](Invoke-TestHostShell -TestHost $h -Command "du -B1 '$disk' | cut -f1")
+    $dataMiB = $du / 1MB
+
+    $dir = Split-Path $disk; $file = Split-Path -Leaf $disk
+    $results = [ordered]@{}
+    function Add([string] $k, [double] $s, [double] $archive) { if (-not $results.Contains($k)) { $results[$k] = [Collections.Generic.List[object]]::new() }; $results[$k].Add([pscustomobject]@{ S = $s; A = $archive }) }
+    $repo = Join-Path $work 'repo'
+    $sshArgs = Get-SshArgs $h $known
+    $methods = [ordered]@{
+        'SmartDomains Save-XenImage -Checkpoint, local repository (SFTP)' = {
+            # -Verbose, timestamped, tells where the time goes (written as a note for the last run).
+            $w = [Diagnostics.Stopwatch]::StartNew()
+            $script:phases = [Collections.Generic.List[string]]::new()
+            $img = Save-XenImage -Name sv -XenHost $h.Address -Repository $repo -Checkpoint -Verbose 4>&1 | ForEach-Object {
+                if ($_ -is [Management.Automation.VerboseRecord]) { $script:phases.Add("$([math]::Round($w.Elapsed.TotalSeconds, 2)) s: $($_.Message -replace '\s+', ' ' -replace '^(.{140}).*$', '$1…')") } else { $_ } }
+            $t = $w.Elapsed
+            Add 'SmartDomains Save-XenImage -Checkpoint, local repository (SFTP)' $t.TotalSeconds $img.ArchiveBytes
+            Remove-Item -Recurse -Force (Join-Path $repo $img.Name)
+        }
+        'SmartDomains Save-XenImage -Checkpoint -OnHost' = {
+            $t = Measure-Command { $img = Save-XenImage -Name sv -XenHost $h.Address -Repository /var/lib/xen/hostrepo -OnHost -Checkpoint }
+            Add 'SmartDomains Save-XenImage -Checkpoint -OnHost' $t.TotalSeconds $img.ArchiveBytes
+        }
+        'host: tar -S disk | zstd -T0' = {
+            $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "tar -S -cf - -C '$dir' '$file' | zstd -T0 -q > /var/lib/xen/b.tar.zst" | Out-Null }
+            Add 'host: tar -S disk | zstd -T0' $t.TotalSeconds ([long](Invoke-TestHostShell -TestHost $h -Command 'stat -c %s /var/lib/xen/b.tar.zst; rm -f /var/lib/xen/b.tar.zst'))
+        }
+        'host: sha256sum of the disk alone' = {
+            $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "sha256sum '$disk' >/dev/null" | Out-Null }
+            Add 'host: sha256sum of the disk alone' $t.TotalSeconds 0
+        }
+        'host: openssl dgst -sha256 of the disk alone' = {
+            $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "openssl dgst -sha256 -r < '$disk' >/dev/null" | Out-Null }
+            Add 'host: openssl dgst -sha256 of the disk alone' $t.TotalSeconds 0
+        }
+        'host: xl save -c + tar -S | zstd -T0 + sha256sum' = {
+            $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "rm -f /var/lib/xen/m.save; xl save -c sv /var/lib/xen/m.save >/dev/null 2>&1 && sha256sum /var/lib/xen/m.save '$disk' >/dev/null && tar -S -cf - -C /var/lib/xen m.save -C '$dir' '$file' | zstd -T0 -q > /var/lib/xen/b.tar.zst && sha256sum /var/lib/xen/b.tar.zst >/dev/null" | Out-Null }
+            Add 'host: xl save -c + tar -S | zstd -T0 + sha256sum' $t.TotalSeconds ([long](Invoke-TestHostShell -TestHost $h -Command 'stat -c %s /var/lib/xen/b.tar.zst; rm -f /var/lib/xen/b.tar.zst /var/lib/xen/m.save'))
+        }
+        'ssh host "xl save -c + tar -S | zstd -T0" > local file' = {
+            $out = Join-Path $work 'b.tar.zst'
+            $t = Measure-Command { & sh -c "ssh $($sshArgs -join ' ') root@$($h.Address) `"rm -f /var/lib/xen/m.save; xl save -c sv /var/lib/xen/m.save >/dev/null 2>&1 && tar -S -cf - -C /var/lib/xen m.save -C '$dir' '$file' | zstd -T0 -q`" > '$out'"; if ($LASTEXITCODE) { throw 'ssh save failed' } }
+            Add 'ssh host "xl save -c + tar -S | zstd -T0" > local file' $t.TotalSeconds (Get-Item $out).Length
+            Remove-Item $out
+        }
+    }
+    $keys = @($methods.Keys)
+    for ($run = 1; $run -le $Runs; $run++) {
+        $order = if ($run % 2) { $keys } else { [array]::Reverse($keys); $keys }
+        foreach ($k in $order) { Write-Host "  run $run/${Runs}: $k"; & $methods[$k] }
+    }
+    $ref = Get-Median @($results['host: tar -S disk | zstd -T0'].S)
+    $rows = foreach ($k in $results.Keys) {
+        $m = Get-Median @($results[$k].S)
+        [pscustomobject]@{
+            Method            = $k
+            Seconds           = Format-Range @($results[$k].S)
+            'MiB/s of data'   = [math]::Round($dataMiB / $m, 1)
+            'Archive MiB'     = if ($k -like '*alone') { '' } else { [math]::Round((Get-Median @($results[$k].A)) / 1MB, 1) }
+            'time / tar|zstd' = Get-Ratio $m $ref
+        }
+    }
+    New-BenchTable -Rows $rows -Notes @(
+        "Disk: $DiskGiB GiB sparse, $([math]::Round($dataMiB, 1)) MiB allocated (half random, half text); memory image ~16 KiB. xl save latency injected: $SaveLatencyMs ms (in SmartDomains' rows and the xl save rows, not in the plain tar|zstd row).",
+        "$Runs runs, order alternated; Seconds = median (min–max). MiB/s of data = allocated MiB / median seconds.",
+        "Where Save-XenImage's time goes (last local-repository run, -Verbose messages with the time they arrived): $($script:phases -join ' | ')"
+    )
+}
+finally {
+    Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost -ErrorAction Ignore
+    if ($set) { Stop-TestHostSet -Hosts $set }
+    Remove-Item -Recurse -Force $work -ErrorAction Ignore
+}
