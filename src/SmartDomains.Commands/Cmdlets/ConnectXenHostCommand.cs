@@ -119,7 +119,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
         var connected = CollectFromHosts(connections, async (connection, pump) =>
         {
-            await Task.Run(() => connection.Connect(Cancellation), Cancellation).ConfigureAwait(false);
+            await connection.ConnectAsync(Cancellation).ConfigureAwait(false);
             pump.Post(() => Registry.Set(connection));
             try
             {

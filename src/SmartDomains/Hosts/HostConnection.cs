@@ -28,9 +28,11 @@ public sealed class HostConnection : IDisposable
     /// <summary>Called with every command's result (for -LogPath); from worker threads.</summary>
     public Action<CommandResult>? CommandCompleted { get; set; }
 
-    public void Connect(CancellationToken cancellationToken)
+    public void Connect(CancellationToken cancellationToken) => ConnectAsync(cancellationToken).GetAwaiter().GetResult();
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        _transport.Connect(cancellationToken);
+        await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
         Host.Connected = true;
         if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
     }

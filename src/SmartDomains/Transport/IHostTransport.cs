@@ -14,6 +14,9 @@ public interface IHostTransport : IDisposable
     /// <summary>Opens (or reopens) the connection. Throws <see cref="XenHostException"/> on failure.</summary>
     void Connect(CancellationToken cancellationToken);
 
+    /// <summary>Opens (or reopens) the connection without blocking a thread.</summary>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
     /// <summary>Runs one command line and returns its result, whatever its exit code.</summary>
     Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
 

@@ -14,6 +14,12 @@ public sealed class LocalTransport : IHostTransport
     public string HostName => _info.Name;
     public bool IsConnected => true;
 
+    public Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        Connect(cancellationToken);
+        return Task.CompletedTask;
+    }
+
     public void Connect(CancellationToken cancellationToken)
     {
         if (!File.Exists("/bin/sh"))

@@ -14,6 +14,7 @@ public sealed class SshTransport : IHostTransport
     private readonly object _gate = new();
     private SshClient? _client;
     private SftpClient? _sftp;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
     private HostKeyVerdict? _lastVerdict;
     private string? _presentedFingerprint;
 
@@ -24,12 +25,19 @@ public sealed class SshTransport : IHostTransport
     /// <summary>The fingerprint of the key the host presented on the last connect.</summary>
     public string? HostKeyFingerprint => _presentedFingerprint;
 
-    public void Connect(CancellationToken cancellationToken)
+    public void Connect(CancellationToken cancellationToken) => ConnectAsync(cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Connects without holding a thread while the network answers, so connecting to many hosts at once does not starve the
+    /// thread pool. One connect at a time per host.
+    /// </summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             if (IsConnected) return;
-            DisposeClient();
+            lock (_gate) DisposeClient();
             var client = new SshClient(BuildConnectionInfo());
             client.HostKeyReceived += OnHostKeyReceived;
             client.KeepAliveInterval = TimeSpan.FromSeconds(15);
@@ -38,18 +46,22 @@ public sealed class SshTransport : IHostTransport
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_info.ConnectTimeout);
-                try { client.ConnectAsync(timeout.Token).GetAwaiter().GetResult(); }
+                try { await client.ConnectAsync(timeout.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw new SshOperationTimeoutException("Connection timed out.");
                 }
-                _client = client;
+                lock (_gate) _client = client;
             }
             catch (Exception ex) when (ex is not XenHostException && ex is not OperationCanceledException)
             {
                 client.Dispose();
                 throw MapConnectFailure(ex);
             }
+        }
+        finally
+        {
+            _connectGate.Release();
         }
     }
 
@@ -119,7 +131,7 @@ public sealed class SshTransport : IHostTransport
         // A dropped connection (sshd restarted) is reopened once, before anything ran.
         for (var attempt = 0; ; attempt++)
         {
-            if (!IsConnected) Connect(cancellationToken);
+            if (!IsConnected) await ConnectAsync(cancellationToken).ConfigureAwait(false);
             var client = _client!;
             try
             {
