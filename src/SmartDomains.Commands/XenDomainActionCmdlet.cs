@@ -30,21 +30,15 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
     protected virtual IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(60), ForceRequested);
     private protected abstract Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct);
 
-    private readonly List<(string Domain, HostConnection? Host)> _targets = new();
+    private readonly DomainTargets _targets = new();
 
-    protected override void ProcessRecord()
-    {
-        var hosts = XenHost is null ? null : ResolveConnections(XenHost);
-        foreach (var name in Name)
-        {
-            if (hosts is null) _targets.Add((name, null));
-            else foreach (var h in hosts) _targets.Add((name, h));
-        }
-    }
+    protected override void ProcessRecord() => _targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
 
     protected override void EndProcessing()
     {
-        var located = Locate();
+        // Where xl lists it; only a domain that runs nowhere is looked for where the journal has its config (Start, or a no-op Stop).
+        var located = _targets.Locate(this, (v, d) => DomainOperations.ConfigPathOf(v.Journal, d) is not null, onlyIfRunsNowhere: true,
+            "No connected host runs a domain named '{0}' or has its config from SmartDomains.", Cancellation);
         var approved = located.Where(t => ShouldChange($"{t.Domain} on {t.Host.Name}", string.Join("; ", Describe(t.Domain)), ForceRequested)).ToArray();
         if (approved.Length == 0) return;
         var results = RunPumped(approved.Select(a => a.Host).Distinct().ToArray(), async _ =>
@@ -55,26 +49,5 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
             if (r.Error is not null) WriteError(ToErrorRecord(r.Error, r));
             else WriteVerbose($"{Action} {r.Domain} on {r.Host}: {r.Message}");
         }
-    }
-
-    /// <summary>Finds the host of each domain given without one: where xl lists it, or where the journal has its config.</summary>
-    private IReadOnlyList<(string Domain, HostConnection Host)> Locate()
-    {
-        var located = _targets.Where(t => t.Host is not null).Select(t => (t.Domain, t.Host!)).ToList();
-        var unplaced = _targets.Where(t => t.Host is null).Select(t => t.Domain).Distinct().ToArray();
-        if (unplaced.Length == 0) return located;
-        var views = CollectFromHosts(ResolveConnections(null), (c, _) => PoolCatalog.ReadHostAsync(c, Cancellation));
-        foreach (var domain in unplaced)
-        {
-            var running = views.Where(v => v.Result.Domains.Any(d => d.Name == domain)).Select(v => v.Connection).ToArray();
-            // Where xl lists it; only a domain that runs nowhere is looked for where the journal has its config (Start, or a no-op Stop).
-            var found = running.Length > 0 ? running
-                : views.Where(v => DomainOperations.ConfigPathOf(v.Result.Journal, domain) is not null).Select(v => v.Connection).ToArray();
-            if (found.Length == 0)
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}' or has its config from SmartDomains."),
-                    XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));
-            located.AddRange(found.Select(h => (domain, h)));
-        }
-        return located;
     }
 }

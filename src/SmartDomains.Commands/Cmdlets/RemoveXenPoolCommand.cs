@@ -13,7 +13,7 @@ namespace SmartDomains.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "XenPool", DefaultParameterSetName = "Pool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(XenCleanupReport))]
-public sealed class RemoveXenPoolCommand : XenCmdlet
+public sealed class RemoveXenPoolCommand : XenCleanupCmdlet
 {
     private readonly List<XenPool> _pools = new();
     private readonly List<string> _names = new();
@@ -30,24 +30,6 @@ public sealed class RemoveXenPoolCommand : XenCmdlet
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
     public object[]? XenHost { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? SaveImages { get; set; }
-
-    [Parameter]
-    public SwitchParameter Graceful { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSeconds { get; set; } = 60;
-
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int StepTimeoutSeconds { get; set; } = 120;
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -83,6 +65,6 @@ public sealed class RemoveXenPoolCommand : XenCmdlet
         }
         // One pool per host per run: a host holding two of the given pools is cleaned for each in turn.
         foreach (var batch in targets.GroupBy(t => t.Item2).Select(g => g.ToArray()))
-            CleanupCommand.Run(this, batch, SaveImages, Graceful, TimeoutSeconds, StepTimeoutSeconds, Force, Cancellation);
+            RunCleanup(batch);
     }
 }

@@ -40,21 +40,15 @@ public sealed class SaveXenImageCommand : XenCmdlet
     [Parameter]
     public SwitchParameter Checkpoint { get; set; }
 
-    private readonly List<(string Domain, HostConnection? Host)> _targets = new();
+    private readonly DomainTargets _targets = new();
 
-    protected override void ProcessRecord()
-    {
-        var hosts = XenHost is null ? null : ResolveConnections(XenHost);
-        foreach (var name in Name)
-        {
-            if (hosts is null) _targets.Add((name, null));
-            else foreach (var h in hosts) _targets.Add((name, h));
-        }
-    }
+    protected override void ProcessRecord() => _targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
 
     protected override void EndProcessing()
     {
-        var targets = Locate();
+        // Where xl lists it, and where an interrupted save of it waits to be finished.
+        var targets = _targets.Locate(this, (v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
+            onlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.", Cancellation);
         if (ImageName is not null && targets.Count > 1)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ImageName names one image; it cannot be used when saving several domains."),
                 ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, ImageName));
@@ -89,31 +83,6 @@ public sealed class SaveXenImageCommand : XenCmdlet
                 WriteError(ToErrorRecord(e, $"{domain} on {host.Name}"));
             }
         }
-    }
-
-    /// <summary>A domain without -Host is looked for on every connected host (xl list), or where an interrupted save of it waits.</summary>
-    private IReadOnlyList<(string Domain, HostConnection Host)> Locate()
-    {
-        var located = _targets.Where(t => t.Host is not null).Select(t => (t.Domain, t.Host!)).ToList();
-        var unplaced = _targets.Where(t => t.Host is null).Select(t => t.Domain).Distinct().ToArray();
-        if (unplaced.Length == 0) return located;
-        var views = CollectFromHosts(ResolveConnections(null), async (c, _) =>
-        {
-            var list = XlListParser.Parse((await c.RunXlAsync(Cancellation, "list").ConfigureAwait(false)).StdOut, c.Name);
-            var journal = await new State.HostJournal(c).ReadStateAsync(Cancellation).ConfigureAwait(false);
-            return (list, journal);
-        });
-        foreach (var domain in unplaced)
-        {
-            var found = views.Where(v => v.Result.list.Any(d => d.Name == domain) ||
-                                         v.Result.journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, domain)) is { Exists: true })
-                .Select(v => v.Connection).ToArray();
-            if (found.Length == 0)
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No connected host runs a domain named '{domain}'."),
-                    XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));
-            located.AddRange(found.Select(h => (domain, h)));
-        }
-        return located;
     }
 }
 
