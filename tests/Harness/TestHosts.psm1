@@ -298,6 +298,18 @@ function Write-EmulatorSetting {
     $s | ConvertTo-Json -Depth 10 | Set-Content -Path (Join-Path $TestHost.EmulatorStateDir 'settings.json')
 }
 
+function Set-TestHostSetting {
+    <#
+    .SYNOPSIS
+    Merges keys into a host's emulator settings.json (faults, latencies, memory), which every later xl call reads.
+    #>
+    param([Parameter(Mandatory, Position = 0)] [Alias('Host')] $TestHost, [Parameter(Mandatory, Position = 1)] [hashtable] $Settings)
+    $file = Join-Path $TestHost.EmulatorStateDir 'settings.json'
+    $current = Get-Content -Raw $file | ConvertFrom-Json -AsHashtable
+    foreach ($k in $Settings.Keys) { $current[$k] = $Settings[$k] }
+    $current | ConvertTo-Json -Depth 10 | Set-Content -Path $file
+}
+
 function Initialize-HostDirectory {
     param([Parameter(Mandatory)] $TestHost, [hashtable] $Settings)
     foreach ($d in $TestHost.EtcXen, $TestHost.StateDir, $TestHost.EmulatorStateDir, $TestHost.ImagesDir, $TestHost.XlDir) {
@@ -688,4 +700,4 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey
+    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting

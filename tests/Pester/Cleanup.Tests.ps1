@@ -32,13 +32,6 @@ find /etc/xen /var/lib/xen /var/lib/smartdomains -path /var/lib/xen/emulator -pr
         function script:Get-Log($h) {
             @((Invoke-TestHostShell -Host $h -Command 'cat /var/lib/xen/emulator/commands.log 2>/dev/null || true') -split "`n" | Where-Object { $_ } | ForEach-Object { ($_ -split "`t", 2)[-1] })
         }
-        function script:Set-HostSetting($h, [hashtable] $Settings) {
-            $file = '/var/lib/xen/emulator/settings.json'
-            $current = Invoke-TestHostShell -Host $h -Command "cat $file" | ConvertFrom-Json -AsHashtable
-            foreach ($k in $Settings.Keys) { $current[$k] = $Settings[$k] }
-            $json = $current | ConvertTo-Json -Depth 5 -Compress
-            Invoke-TestHostShell -Host $h -Command "cat > $file <<'EOF'`n$json`nEOF" | Out-Null
-        }
         # A pool with a sparse raw disk and a clone of the small base image per domain, spread over both hosts.
         function script:New-TestPool([string] $Name, [int] $PerHost = 1) {
             $domains = foreach ($i in 0..1) {
@@ -147,7 +140,7 @@ xl create -q /etc/xen/mine.cfg
 
     It 'clears what a deploy killed midway (sshd killed) left, once the host is back: 0 leftovers' {
         $victim = $set[1]
-        Set-HostSetting $victim @{ latency_ms = @{ create = 4000 } }
+        Set-TestHostSetting $victim @{ latency_ms = @{ create = 4000 } }
         try {
             $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
             $killer = Start-ThreadJob { Import-Module $using:harness; Start-Sleep -Seconds 1.5; Stop-TestHostSshd -TestHost $using:victim -KillSessions }
@@ -162,7 +155,7 @@ xl create -q /etc/xen/mine.cfg
         }
         finally {
             Start-TestHostSshd -TestHost $victim
-            Set-HostSetting $victim @{ latency_ms = @{ create = 0 } }
+            Set-TestHostSetting $victim @{ latency_ms = @{ create = 0 } }
         }
         $back = Clear-XenHost -Force
         $back.Status | Should -Not -Contain 'Failed'
@@ -172,7 +165,7 @@ xl create -q /etc/xen/mine.cfg
     It 'a clear cut short (sshd killed midway) is finished by the next run' {
         New-TestPool 'cut' -PerHost 2 | Start-XenPool -ImageRepository $repo | Out-Null
         $victim = $set[1]
-        Set-HostSetting $victim @{ latency_ms = @{ shutdown = 1500 } }
+        Set-TestHostSetting $victim @{ latency_ms = @{ shutdown = 1500 } }
         try {
             $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
             $killer = Start-ThreadJob { Import-Module $using:harness; Start-Sleep -Seconds 2; Stop-TestHostSshd -TestHost $using:victim -KillSessions }
@@ -184,7 +177,7 @@ xl create -q /etc/xen/mine.cfg
         }
         finally {
             Start-TestHostSshd -TestHost $victim
-            Set-HostSetting $victim @{ latency_ms = @{ shutdown = 0 } }
+            Set-TestHostSetting $victim @{ latency_ms = @{ shutdown = 0 } }
         }
         $again = Clear-XenHost -Force
         $again.Status | Should -Be @('Clean', 'Clean')

@@ -28,13 +28,6 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
         function script:Sh([string] $Command) { Invoke-TestHostShell -Host $th -Command $Command }
         function script:DiskOf([string] $Domain) { ((Sh "ls /var/lib/xen/images/imgs/$Domain-*.img") -split "`n")[0].Trim() }
         function script:HostSha([string] $Path) { ((Sh "openssl dgst -sha256 -r < '$Path'") -split ' ')[0] }
-        function script:Set-HostSetting([hashtable] $Settings) {
-            $file = '/var/lib/xen/emulator/settings.json'
-            $current = Sh "cat $file" | ConvertFrom-Json -AsHashtable
-            foreach ($k in $Settings.Keys) { $current[$k] = $Settings[$k] }
-            $json = $current | ConvertTo-Json -Depth 5 -Compress
-            Sh "cat > $file <<'EOF'`n$json`nEOF" | Out-Null
-        }
         function script:HalfMade {
             $last = [ordered]@{}
             foreach ($e in (Sh 'cat /var/lib/smartdomains/journal.jsonl') -split "`n" | Where-Object { $_ } | ConvertFrom-Json) { $last["$($e.kind):$($e.resource)"] = $e }
@@ -91,7 +84,7 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
     }
 
     It 'leaves no complete image when sshd is killed mid-save, and a rerun succeeds' {
-        Set-HostSetting @{ latency_ms = @{ save = 4000 } }
+        Set-TestHostSetting $th @{ latency_ms = @{ save = 4000 } }
         $ps = [powershell]::Create()
         $null = $ps.AddScript({
                 param($module, $xh, $repo)
@@ -105,7 +98,7 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
         Stop-TestHostSshd -Host $th -KillSessions
         $out = $ps.EndInvoke($async); $ps.Dispose()
         Start-TestHostSshd -Host $th | Out-Null
-        Set-HostSetting @{ latency_ms = @{ save = 0 } }
+        Set-TestHostSetting $th @{ latency_ms = @{ save = 0 } }
 
         ($out | Out-String) | Should -Match 'XenHostUnreachable|XlCommandFailed|XenImageSaveFailed|connection|Connection'
         Get-XenImage -Repository $repo -Name slow-1 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -34,13 +34,6 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
         function script:Get-Journal($h) {
             (Invoke-TestHostShell -Host $h -Command 'cat /var/lib/smartdomains/journal.jsonl 2>/dev/null || true') -split "`n" | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json }
         }
-        function script:Set-HostSetting($h, [hashtable] $Settings) {
-            $file = '/var/lib/xen/emulator/settings.json'
-            $current = Invoke-TestHostShell -Host $h -Command "cat $file" | ConvertFrom-Json -AsHashtable
-            foreach ($k in $Settings.Keys) { $current[$k] = $Settings[$k] }
-            $json = $current | ConvertTo-Json -Depth 5 -Compress
-            Invoke-TestHostShell -Host $h -Command "cat > $file <<'EOF'`n$json`nEOF" | Out-Null
-        }
         # The last journal word on each resource, as the module replays it.
         function script:Get-JournalState($h) {
             $last = [ordered]@{}
@@ -148,7 +141,7 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
         AfterEach { Reset-Hosts }
 
         It 'out of memory on one host: that domain gets xl''s message, the others start' {
-            Set-HostSetting $set[1] @{ faults = @{ create_out_of_memory = $true } }
+            Set-TestHostSetting $set[1] @{ faults = @{ create_out_of_memory = $true } }
             try {
                 $json = "{ `"name`": `"oom`", `"domains`": [ " + ((0..2 | ForEach-Object { "{ `"name`": `"m-$_`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"placement`": { `"host`": `"$($names[$_])`" } }" }) -join ',') + " ] }"
                 $r = New-XenPool -Path (Write-Pool $json) | Start-XenPool -ErrorVariable err -ErrorAction SilentlyContinue
@@ -159,11 +152,11 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
                 $last = Get-JournalState $set[1] | Where-Object { $_.kind -eq 'domain' -and $_.resource -eq 'm-1' }
                 $last.op | Should -Be 'undone'
             }
-            finally { Set-HostSetting $set[1] @{ faults = @{} } }
+            finally { Set-TestHostSetting $set[1] @{ faults = @{} } }
         }
 
         It 'a guest that never answers times out with a clear error, and its dependents are skipped' {
-            Set-HostSetting $set[0] @{ faults = @{ guest_never_answers = @('mute') } }
+            Set-TestHostSetting $set[0] @{ faults = @{ guest_never_answers = @('mute') } }
             try {
                 $json = "{ `"name`": `"quiet`", `"domains`": [ { `"name`": `"mute`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"placement`": { `"host`": `"$($names[0])`" }, `"network`": [ { `"ip`": `"$(Guest 0 70)`" } ], `"liveness`": { `"timeout`": `"3s`", `"interval`": `"250ms`" } }, { `"name`": `"after`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"dependsOn`": `"mute`" } ] }"
                 $r = New-XenPool -Path (Write-Pool $json) | Start-XenPool -ErrorVariable err -ErrorAction SilentlyContinue -WarningVariable warn -WarningAction SilentlyContinue
@@ -173,11 +166,11 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
                 ($r | Where-Object Domain -EQ 'after').Reason | Should -Match 'depends on mute'
                 $err[0].Exception.Message | Should -Match 'mute.*not alive'
             }
-            finally { Set-HostSetting $set[0] @{ faults = @{} } }
+            finally { Set-TestHostSetting $set[0] @{ faults = @{} } }
         }
 
         It 'a domain that crashes after boot is reported as Crashed, not alive' {
-            Set-HostSetting $set[2] @{ faults = @{ crash_after_boot_s = @{ crashy = 0 } } }
+            Set-TestHostSetting $set[2] @{ faults = @{ crash_after_boot_s = @{ crashy = 0 } } }
             try {
                 $json = "{ `"name`": `"crash`", `"domains`": [ { `"name`": `"crashy`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"onCrash`": `"preserve`", `"placement`": { `"host`": `"$($names[2])`" }, `"network`": [ { `"ip`": `"$(Guest 2 71)`" } ], `"liveness`": { `"timeout`": `"10s`" } } ] }"
                 $r = New-XenPool -Path (Write-Pool $json) | Start-XenPool -ErrorAction SilentlyContinue
@@ -185,7 +178,7 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
                 $r.Liveness.Failure | Should -Be 'Crashed'
                 $r.Liveness.State | Should -Be 'Crashed'
             }
-            finally { Set-HostSetting $set[2] @{ faults = @{} } }
+            finally { Set-TestHostSetting $set[2] @{ faults = @{} } }
         }
 
         It 'a full image dir gives a clear error, leaves no partial image, and the journal matches the host' {
@@ -241,7 +234,7 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
 
     Context 'A host that dies mid-deploy' {
         It 'returns within the step timeout plus 5 s with errors for that host, and a rerun completes the pool' {
-            Set-HostSetting $set[2] @{ latency_ms = @{ create = 4000 } }
+            Set-TestHostSetting $set[2] @{ latency_ms = @{ create = 4000 } }
             $json = "{ `"name`": `"dies`", `"domains`": [ " + ((0..2 | ForEach-Object { "{ `"name`": `"k-$_`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"placement`": { `"host`": `"$($names[$_])`" } }" }) -join ',') + " ] }"
             $pool = New-XenPool -Path (Write-Pool $json)
             $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
@@ -257,7 +250,7 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
             ($err | Where-Object { $_.TargetObject.Domain -eq 'k-2' }).FullyQualifiedErrorId | Should -BeLike 'XenHostUnreachable*'
 
             Start-TestHostSshd -TestHost $victim
-            Set-HostSetting $set[2] @{ latency_ms = @{ create = 0 } }
+            Set-TestHostSetting $set[2] @{ latency_ms = @{ create = 0 } }
             $again = $pool | Start-XenPool
             ($again | Where-Object Domain -EQ 'k-2').Status | Should -BeIn 'Started', 'AlreadyRunning'
             ($again | Where-Object Domain -NE 'k-2').Status | Should -Be @('AlreadyRunning', 'AlreadyRunning')

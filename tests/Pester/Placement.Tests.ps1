@@ -14,10 +14,7 @@ Describe 'Placement on SSH test hosts' -Skip:(-not $canRunHosts) {
         New-Item -ItemType Directory -Force $work | Out-Null
         # Three hosts of different sizes: 32, 16 and 8 GiB, each with 1 GiB for Domain-0.
         $sizes = 32768, 16384, 8192
-        for ($i = 0; $i -lt 3; $i++) {
-            $settings = @{ hostname = $set[$i].Name; total_memory = $sizes[$i] } | ConvertTo-Json -Compress
-            Invoke-TestHostShell -Host $set[$i] -Command "printf '%s' '$settings' > /var/lib/xen/emulator/settings.json" | Out-Null
-        }
+        for ($i = 0; $i -lt 3; $i++) { Set-TestHostSetting $set[$i] @{ total_memory = $sizes[$i] } }
         $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
         $script:hosts = $set | ForEach-Object { Connect-XenHost -ComputerName $_.Address -KeyFile $_.ClientKeyFile -KnownHostsFile $known }
         $script:names = $hosts | ForEach-Object Name
