@@ -58,7 +58,9 @@ function Invoke-XunitSuite {
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    $failures = @(([xml](Get-Content -Raw $trx.FullName)).TestRun.Results.UnitTestResult |
+        Where-Object outcome -eq 'Failed' | ForEach-Object { "$($_.testName): $($_.Output.ErrorInfo.Message)" })
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted; Failures = $failures }
 }
 
 function Invoke-PesterSuite {
@@ -94,6 +96,10 @@ switch ($Task) {
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum
+        foreach ($failure in $suites.Failures) {
+            $text = "$failure" -replace '\s+', ' '
+            Write-Host "FAILED $($text.Substring(0, [math]::Min(400, $text.Length)))"
+        }
         Write-Host "$passed passed, $failed failed, $skipped skipped"
         exit ([int]($failed -gt 0))
     }

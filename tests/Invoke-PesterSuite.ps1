@@ -18,7 +18,14 @@ $config.Run.Path = @($paths.FullName)
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
+# Named again at the end of the run, so a log's tail says what failed and why.
+$failures = @(
+    foreach ($test in $result.Failed) { "$($test.ExpandedPath): $($test.ErrorRecord | Select-Object -First 1)" }
+    foreach ($block in $result.FailedBlocks) { "$($block.Path -join '.') (block): $($block.ErrorRecord | Select-Object -First 1)" }
+    foreach ($container in $result.FailedContainers) { "$($container.Item) (file): $($container.ErrorRecord | Select-Object -First 1)" }
+)
 [pscustomobject]@{
+    Failures = $failures
     Passed  = $result.PassedCount
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount + $result.NotRunCount
