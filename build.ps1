@@ -96,7 +96,7 @@ switch ($Task) {
         $passed = ($suites | Measure-Object Passed -Sum).Sum
         $failed = ($suites | Measure-Object Failed -Sum).Sum
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum
-        foreach ($failure in $suites.Failures) {
+        foreach ($failure in @($suites | ForEach-Object { $_.PSObject.Properties['Failures']?.Value } | Where-Object { $_ })) {
             $text = "$failure" -replace '\s+', ' '
             Write-Host "FAILED $($text.Substring(0, [math]::Min(400, $text.Length)))"
         }
