@@ -96,7 +96,6 @@ try {
                 '\.cfg' { 'journaled config write'; break }
                 'sha256sum' { 'base image verify'; break }
                 '^xl list -v \S' { 'xl list -v DOMAIN (after create)'; break }
-                '^xl domid' { 'xl domid DOMAIN (after create)'; break }
                 '^xl list -v$' { 'xl list -v (host read at start)'; break }
                 'journal\.jsonl$' { 'journal read'; break }
                 'stat -L' { 'stat of targets'; break }

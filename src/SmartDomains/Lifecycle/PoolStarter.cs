@@ -183,8 +183,7 @@ public sealed class PoolStarter
         await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Begin, JournalOp.Done,
             RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true).ConfigureAwait(false);
         result.Status = DomainStartStatus.Started;
-        var domid = await RunAsync(host, domain.Name, RemoteCommand.Xl("domid", domain.Name), ct).ConfigureAwait(false);
-        if (domid.Succeeded && int.TryParse(domid.StdOut.Trim(), out var id)) result.DomId = id;
+        // The domid comes from the liveness check's xl list, which runs next anyway: no round trip of its own.
     }
 
     private Task<CommandResult> RunJournaledAsync(HostSnapshot snapshot, PoolDomain domain, string kind, string resource,
@@ -214,6 +213,7 @@ public sealed class PoolStarter
                 ? await LivenessChecker.CheckOnceAsync(host, check, ct).ConfigureAwait(false)
                 : await LivenessChecker.WaitAsync(host, check, probe.Timeout, probe.Interval, ct).ConfigureAwait(false);
             result.Liveness = live;
+            result.DomId ??= live.DomId;
             var aliveByState = (address is null || !probe.Enabled) && live.State is DomainState.Running or DomainState.Blocked;
             if (live.Alive || aliveByState)
             {

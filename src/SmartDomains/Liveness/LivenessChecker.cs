@@ -179,6 +179,7 @@ public static class LivenessChecker
             return;
         }
         result.State = domain.State;
+        result.DomId = domain.DomId;
         switch (domain.State)
         {
             case DomainState.Running or DomainState.Blocked:

@@ -31,6 +31,8 @@ public sealed class LivenessResult
     public LivenessFailure Failure { get; set; }
     /// <summary>The xl state, or null when the domain was not found or the host was not reached.</summary>
     public DomainState? State { get; set; }
+    /// <summary>The domid xl listed, or null when the domain was not found.</summary>
+    public int? DomId { get; set; }
     public string? Address { get; set; }
     public int Port { get; set; }
     /// <summary>The guest's first line (without the line end), when the banner was read.</summary>

@@ -57,15 +57,23 @@ public sealed class HostJournal
                 $"Could not write the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}. Nothing was made.");
     }
 
+    /// <summary>Prints the journal's lines; for callers that read it in the same round trip as something else.</summary>
+    public RemoteCommand ReadCommand => RemoteCommand.Script(ReadScript, JournalPath);
+
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(CancellationToken cancellationToken)
     {
-        var result = await _host.RunAsync(RemoteCommand.Script(ReadScript, JournalPath), cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-            throw new XenHostException("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
-                $"Could not read the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}");
-        return result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(JournalEntry.TryParse).Where(e => e is not null).Cast<JournalEntry>().ToArray();
+        var result = await _host.RunAsync(ReadCommand, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded) throw ReadFailed(result);
+        return Parse(result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    public XenHostException ReadFailed(CommandResult result) =>
+        new("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
+            $"Could not read the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}");
+
+    /// <summary>The entries of the journal's lines; a torn or foreign line is skipped.</summary>
+    public static IReadOnlyList<JournalEntry> Parse(IEnumerable<string> lines) =>
+        lines.Select(JournalEntry.TryParse).Where(e => e is not null).Cast<JournalEntry>().ToArray();
 
     public async Task<JournalState> ReadStateAsync(CancellationToken cancellationToken) =>
         new(await ReadAsync(cancellationToken).ConfigureAwait(false));

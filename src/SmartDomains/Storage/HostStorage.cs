@@ -125,8 +125,7 @@ public sealed class HostStorage
         var dir = ParentOf(path);
         await using var gate = await LockAsync("file\0" + path, ct).ConfigureAwait(false);
 
-        var state = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
-        var stat = await StatAsync(ct, path, dir).ConfigureAwait(false);
+        var (state, stat) = await ReadStateAndStatAsync(ct, path, dir).ConfigureAwait(false);
         var record = state.Find(ResourceKinds.Image, path);
         if (record is { Exists: true } && stat[0].Exists)
         {
@@ -280,9 +279,8 @@ public sealed class HostStorage
         ArgumentNullException.ThrowIfNull(image);
         var remote = CachePath(image);
         await using var gate = await LockAsync("base\0" + remote, ct).ConfigureAwait(false);
-        var state = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
+        var (state, stat) = await ReadStateAndStatAsync(ct, remote).ConfigureAwait(false);
         var record = state.Find(ResourceKinds.BaseImage, remote);
-        var stat = await StatAsync(ct, remote).ConfigureAwait(false);
         if (record is { Exists: true } && stat[0].Exists && stat[0].Size == image.SizeBytes) return remote;
         if (record is { HalfMade: true } || record is { Exists: true })
             await UndoAsync(record, ct).ConfigureAwait(false);                   // half-made, or ours and damaged/missing
@@ -569,7 +567,21 @@ public sealed class HostStorage
     private async Task<PathStat[]> StatAsync(CancellationToken ct, params string[] paths)
     {
         var result = await _host.RunAsync(RemoteCommand.Script(StatScript, paths), ct).ConfigureAwait(false);
+        return ParseStat(result, result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries), paths);
+    }
+
+    /// <summary>The journal and the paths' stat in one round trip: stat's lines come first, one per path, then the journal.</summary>
+    private async Task<(JournalState State, PathStat[] Stat)> ReadStateAndStatAsync(CancellationToken ct, params string[] paths)
+    {
+        var result = await _host.RunAsync(RemoteCommand.All(RemoteCommand.Script(StatScript, paths), _journal.ReadCommand), ct).ConfigureAwait(false);
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (!result.Succeeded && lines.Length >= paths.Length) throw _journal.ReadFailed(result);
+        var stat = ParseStat(result, lines.Take(paths.Length).ToArray(), paths);
+        return (new JournalState(HostJournal.Parse(lines.Skip(paths.Length))), stat);
+    }
+
+    private PathStat[] ParseStat(CommandResult result, string[] lines, string[] paths)
+    {
         if (!result.Succeeded || lines.Length != paths.Length)
             throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.ReadError, _host.Name,
                 $"Could not look at {string.Join(", ", paths)} on {_host.Name}: {result.StdErr.Trim()}");

@@ -73,6 +73,13 @@ public sealed class PoolStarterTests : IDisposable
         var created = results.ToDictionary(r => r.Domain, r => r.AliveAt!.Value);
         Assert.True(created["db"] < created["app"] && created["app"] < created["web"]);
         Assert.Equal("sparse-file", results[0].Storage.Single().Method);
+        // The domid is xl's own, read from the liveness check's xl list: no separate xl domid round trip.
+        var listed = await _a.Connection.RunXlAsync(CancellationToken.None, "domid", "db");
+        Assert.Equal(int.Parse(listed.StdOut.Trim()), results.Single(r => r.Domain == "db").DomId);
+        Assert.All(results, r => Assert.True(r.DomId > 0));
+        var log = File.ReadAllLines(Path.Combine(_b.Root, _b.Name, "var", "lib", "xen", "emulator", "commands.log"));
+        Assert.Contains(log, l => l.Contains("create -q"));
+        Assert.DoesNotContain(log, l => l.Contains("domid"));
 
         var again = await new PoolStarter(pool, Hosts, new PoolStartOptions()).RunAsync(CancellationToken.None);
         Assert.All(again, r => Assert.Equal(DomainStartStatus.AlreadyRunning, r.Status));
