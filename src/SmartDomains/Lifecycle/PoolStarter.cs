@@ -12,8 +12,8 @@ namespace SmartDomains.Lifecycle;
 
 /// <summary>
 /// Takes a planned pool to running, alive domains. A domain starts as soon as everything it depends on is alive; hosts and
-/// domains proceed in parallel up to the throttle. Every resource is journaled before it is made, so a rerun keeps what is
-/// healthy, cleans what is half-made and starts what is missing.
+/// domains proceed in parallel up to the throttle, which admits the least busy host's domains first. Every resource is
+/// journaled before it is made, so a rerun keeps what is healthy, cleans what is half-made and starts what is missing.
 /// </summary>
 public sealed class PoolStarter
 {
@@ -51,7 +51,7 @@ public sealed class PoolStarter
         await ReadHostsAsync(failFast.Token).ConfigureAwait(false);
 
         var alive = _pool.Domains.ToDictionary(d => d.Name, _ => new TaskCompletionSource<DomainStartResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        using var throttle = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
+        var throttle = new HostFairThrottle(_options.ThrottleLimit);
         var runs = _pool.Domains.Select(domain => Task.Run(async () =>
         {
             var result = await StartWhenReadyAsync(domain, alive, throttle, failFast).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public sealed class PoolStarter
     }
 
     private async Task<DomainStartResult> StartWhenReadyAsync(PoolDomain domain,
-        IReadOnlyDictionary<string, TaskCompletionSource<DomainStartResult>> alive, SemaphoreSlim throttle, CancellationTokenSource failFast)
+        IReadOnlyDictionary<string, TaskCompletionSource<DomainStartResult>> alive, HostFairThrottle throttle, CancellationTokenSource failFast)
     {
         var result = new DomainStartResult { Pool = _pool.Name, Domain = domain.Name, Host = domain.Host! };
         var watch = Stopwatch.StartNew();
@@ -99,9 +99,10 @@ public sealed class PoolStarter
         if (failFast.IsCancellationRequested) return Skip(result, "-FailFast stopped the run after an earlier failure");
         if (_unreachable.TryGetValue(domain.Host!, out var down)) return Fail(result, "connect", down as XenHostException);
 
+        IDisposable slot;
         try
         {
-            await throttle.WaitAsync(failFast.Token).ConfigureAwait(false);
+            slot = await throttle.EnterAsync(domain.Host!, failFast.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { return Skip(result, "-FailFast stopped the run after an earlier failure"); }
         try
@@ -118,7 +119,7 @@ public sealed class PoolStarter
         }
         finally
         {
-            throttle.Release();
+            slot.Dispose();
         }
         if (result.Status != DomainStartStatus.Failed)
         {
