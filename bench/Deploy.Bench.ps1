@@ -97,6 +97,7 @@ try {
                 'sha256sum' { 'base image verify'; break }
                 '^xl list -v \S' { 'xl list -v DOMAIN (after create)'; break }
                 '^xl list -v$' { 'xl list -v (host read at start)'; break }
+                'stat -L.*journal\.jsonl$' { 'stat of targets + journal read'; break }
                 'journal\.jsonl$' { 'journal read'; break }
                 'stat -L' { 'stat of targets'; break }
                 'refusing to overwrite' { 'journaled other storage step'; break }

@@ -554,6 +554,37 @@ function Stop-TestHostSshd {
     }
 }
 
+function Stop-TestHostSshdOnCommand {
+    <#
+    .SYNOPSIS
+    Kills a host's sshd and its sessions as soon as its emulator logs a command matching -Pattern (after this call), so a
+    fault lands at a step of the operation under test rather than at a time on the clock. Returns the thread job; its
+    output is the matching log line, or an error when nothing matched within -TimeoutSeconds.
+    #>
+    param(
+        [Parameter(Mandatory, Position = 0)][Alias('Host')] $TestHost,
+        [Parameter(Mandatory, Position = 1)] [string] $Pattern,
+        [int] $TimeoutSeconds = 60
+    )
+    $log = Join-Path $TestHost.EmulatorStateDir 'commands.log'
+    $seen = if (Test-Path $log) { @(Get-Content $log).Count } else { 0 }
+    Start-ThreadJob -ArgumentList $TestHost, $Pattern, $TimeoutSeconds, $log, $seen, $PSCommandPath -ScriptBlock {
+        param($TestHost, $Pattern, $TimeoutSeconds, $Log, $Seen, $Harness)
+        Import-Module $Harness
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $new = if (Test-Path $Log) { @(Get-Content $Log) | Select-Object -Skip $Seen } else { @() }
+            $hit = $new | Where-Object { ($_ -split "`t", 2)[-1] -match $Pattern } | Select-Object -First 1
+            if ($hit) {
+                Stop-TestHostSshd -TestHost $TestHost -KillSessions
+                return $hit
+            }
+            Start-Sleep -Milliseconds 20
+        }
+        throw "No command matching '$Pattern' reached $($TestHost.Name) within $TimeoutSeconds s; sshd was not stopped."
+    }
+}
+
 function Start-TestHostSshd {
     <#
     .SYNOPSIS
@@ -700,4 +731,4 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting
+    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand

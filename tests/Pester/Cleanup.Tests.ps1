@@ -142,10 +142,9 @@ xl create -q /etc/xen/mine.cfg
         $victim = $set[1]
         Set-TestHostSetting $victim @{ latency_ms = @{ create = 4000 } }
         try {
-            $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
-            $killer = Start-ThreadJob { Import-Module $using:harness; Start-Sleep -Seconds 1.5; Stop-TestHostSshd -TestHost $using:victim -KillSessions }
+            $killer = Stop-TestHostSshdOnCommand $victim '^xl create'
             $r = New-TestPool 'dies' | Start-XenPool -ImageRepository $repo -StepTimeoutSeconds 6 -RetryCount 0 -ErrorAction SilentlyContinue
-            $killer | Wait-Job | Remove-Job
+            $killer | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop | Should -Match 'xl create'
             ($r | Where-Object Host -EQ $names[1]).Status | Should -Be 'Failed'
 
             # Down: that host is unreachable, the other is cleaned.
@@ -167,10 +166,10 @@ xl create -q /etc/xen/mine.cfg
         $victim = $set[1]
         Set-TestHostSetting $victim @{ latency_ms = @{ shutdown = 1500 } }
         try {
-            $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
-            $killer = Start-ThreadJob { Import-Module $using:harness; Start-Sleep -Seconds 2; Stop-TestHostSshd -TestHost $using:victim -KillSessions }
+            # sshd dies while the clear waits for the first domain to shut down.
+            $killer = Stop-TestHostSshdOnCommand $victim '^xl shutdown'
             $first = Clear-XenHost -XenHost $names[1] -Graceful -TimeoutSeconds 5 -StepTimeoutSeconds 5 -Force -ErrorAction SilentlyContinue
-            $killer | Wait-Job | Remove-Job
+            $killer | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop | Should -Match 'xl shutdown'
             $first.Status | Should -Be 'Failed'
             # The journal says where the cut came: a removal begun (undo), and maybe some finished (undone).
             Invoke-TestHostShell -Host $victim -Command 'cat /var/lib/smartdomains/journal.jsonl' | Should -Match '"op":"undo"'

@@ -43,7 +43,7 @@ BeforeAll {
     }
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
     $script:Set = Start-TestHostSet -Count 3 -EmulatorDir $script:EmulatorDir -TmpfsSizeMiB 8 -Settings @{ bootDelayMs = 0 }
-    $script:StartMs = $sw.ElapsedMilliseconds
+    Write-Host "Started 3 hosts in $($sw.ElapsedMilliseconds) ms"   # a figure, not a test: speed belongs to the benchmarks
     $script:KnownHosts = New-TestKnownHostsFile -Hosts $script:Set
     $script:Stopped = $false
 }
@@ -54,11 +54,6 @@ AfterAll {
 }
 
 Describe 'Start-TestHostSet' {
-    It 'starts 3 hosts in a few seconds' {
-        Write-Host "Started 3 hosts in $script:StartMs ms"
-        $script:StartMs | Should -BeLessThan 5000
-    }
-
     It 'returns the documented properties' {
         $h = $script:Set[0]
         foreach ($p in 'Name', 'Namespace', 'Address', 'Port', 'User', 'ClientKeyFile', 'HostKeyFingerprint', 'HostPublicKeyLine',

@@ -237,13 +237,12 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
             Set-TestHostSetting $set[2] @{ latency_ms = @{ create = 4000 } }
             $json = "{ `"name`": `"dies`", `"domains`": [ " + ((0..2 | ForEach-Object { "{ `"name`": `"k-$_`", `"extends`": `"debian`", `"memory`": 128, `"disks`": [], `"placement`": { `"host`": `"$($names[$_])`" } }" }) -join ',') + " ] }"
             $pool = New-XenPool -Path (Write-Pool $json)
-            $harness = "$PSScriptRoot/../Harness/TestHosts.psm1"
             $victim = $set[2]
-            $killer = Start-ThreadJob { Import-Module $using:harness; Start-Sleep -Seconds 1.5; Stop-TestHostSshd -TestHost $using:victim -KillSessions }
+            $killer = Stop-TestHostSshdOnCommand $victim '^xl create'
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $r = $pool | Start-XenPool -StepTimeoutSeconds 10 -RetryCount 1 -RetryDelaySeconds 1 -ErrorVariable err -ErrorAction SilentlyContinue
             $watch.Stop()
-            $killer | Wait-Job | Remove-Job
+            $killer | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop | Should -Match 'xl create'
             $watch.Elapsed.TotalSeconds | Should -BeLessThan (10 + 5 + 2)
             ($r | Where-Object Domain -EQ 'k-2').Status | Should -Be 'Failed'
             ($r | Where-Object Domain -NE 'k-2').Status | Should -Be @('Started', 'Started')
