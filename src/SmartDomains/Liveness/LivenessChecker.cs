@@ -19,23 +19,28 @@ public static class LivenessChecker
 {
     /// <summary>
     /// The probe, run by sh on dom0. $1 address (a canonical IP, validated here), $2 port, $3 timeout in seconds, $4 "1" to read
-    /// the banner. The inner bash script is a constant too: it prints one line per step with bash's $EPOCHREALTIME, so the
-    /// timings are dom0's and exclude the SSH round trip. `timeout` bounds connect and banner together (exit 124).
+    /// the banner, $5 patience in whole seconds: how long a refused connect is retried (every 0.1 s) on dom0 before the probe
+    /// fails, so a wait for a booting guest costs one round trip instead of one per interval. The inner bash script is a
+    /// constant too: it prints one line per step with bash's $EPOCHREALTIME, so the timings are dom0's and exclude the SSH
+    /// round trip ("start" is the last attempt's). `timeout` bounds the whole probe (exit 124).
     /// </summary>
     internal const string ProbeScript =
         "command -v timeout >/dev/null 2>&1 || { echo 'the liveness probe needs timeout (coreutils) on the host' >&2; exit 90; }\n" +
         "command -v bash >/dev/null 2>&1 || { echo 'the liveness probe needs bash on the host' >&2; exit 90; }\n" +
         "exec timeout \"$3\" bash -c '\n" +
-        "printf \"start %s\\n\" \"$EPOCHREALTIME\"\n" +
-        "if exec 3<>\"/dev/tcp/$1/$2\"; then printf \"connected %s\\n\" \"$EPOCHREALTIME\"\n" +
-        "else printf \"failed %s\\n\" \"$EPOCHREALTIME\"; exit 3; fi\n" +
+        "end=$(( ${EPOCHREALTIME%[.,]*} + $4 ))\n" +
+        "while printf \"start %s\\n\" \"$EPOCHREALTIME\"; ! exec 3<>\"/dev/tcp/$1/$2\"; do\n" +
+        "  if [ \"${EPOCHREALTIME%[.,]*}\" -ge \"$end\" ]; then printf \"failed %s\\n\" \"$EPOCHREALTIME\"; exit 3; fi\n" +
+        "  sleep 0.1\n" +
+        "done\n" +
+        "printf \"connected %s\\n\" \"$EPOCHREALTIME\"\n" +
         "if [ \"$3\" = 1 ]; then\n" +
         "  line=\n" +
         "  if IFS= read -r -n 255 line <&3; then printf \"banner %s %s\\n\" \"$EPOCHREALTIME\" \"$line\"\n" +
         "  else printf \"eof %s %s\\n\" \"$EPOCHREALTIME\" \"$line\"; fi\n" +
         "fi\n" +
         "exec 3<&-\n" +
-        "exit 0' probe \"$1\" \"$2\" \"$4\"";
+        "exit 0' probe \"$1\" \"$2\" \"$4\" \"$5\"";
 
     internal const int ProbeUnavailableExit = 90;
 
@@ -44,7 +49,13 @@ public static class LivenessChecker
     /// address, a port outside 1-65535 or a probe timeout that is not positive.</exception>
     /// <exception cref="XlCommandException">xl failed for a reason other than a missing domain.</exception>
     /// <exception cref="XenHostException">The host has no bash or timeout for the probe (XenLivenessProbeUnavailable).</exception>
-    public static async Task<LivenessResult> CheckOnceAsync(HostConnection host, LivenessCheck check, CancellationToken ct)
+    public static Task<LivenessResult> CheckOnceAsync(HostConnection host, LivenessCheck check, CancellationToken ct) =>
+        CheckOnceAsync(host, check, 0, ct);
+
+    /// <summary>How long one probe of a wait keeps retrying a refused connect on dom0: short, so a crash is still seen soon.</summary>
+    internal const int WaitPatienceSeconds = 2;
+
+    private static async Task<LivenessResult> CheckOnceAsync(HostConnection host, LivenessCheck check, int patienceSeconds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(host);
         var address = Validate(check);
@@ -52,7 +63,7 @@ public static class LivenessChecker
         var result = new LivenessResult { Domain = check.Domain, Host = host.Name, Port = check.Port, Address = address, Attempts = 1 };
         try
         {
-            await CheckCoreAsync(host, check, address, result, ct).ConfigureAwait(false);
+            await CheckCoreAsync(host, check, address, patienceSeconds, result, ct).ConfigureAwait(false);
         }
         catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable)
         {
@@ -88,7 +99,8 @@ public static class LivenessChecker
         {
             try
             {
-                last = await CheckOnceAsync(host, check, ct).ConfigureAwait(false);
+                var patience = (int)Math.Clamp(Math.Floor((timeout - watch.Elapsed).TotalSeconds), 0, WaitPatienceSeconds);
+                last = await CheckOnceAsync(host, check, patience, ct).ConfigureAwait(false);
                 attempts++;
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { timedOut = true; break; }
@@ -146,7 +158,8 @@ public static class LivenessChecker
         return ip.ToString();
     }
 
-    private static async Task CheckCoreAsync(HostConnection host, LivenessCheck check, string? address, LivenessResult result, CancellationToken ct)
+    private static async Task CheckCoreAsync(HostConnection host, LivenessCheck check, string? address, int patienceSeconds, LivenessResult result,
+        CancellationToken ct)
     {
         // (1) xl state; with no address given, the configuration (vif ip=) in the same round trip.
         bool wantConfig = !check.StateOnly && address is null;
@@ -223,14 +236,16 @@ public static class LivenessChecker
         }
 
         // (3) TCP, and the banner, from dom0 in one round trip.
-        await ProbeAsync(host, check, address, result, ct).ConfigureAwait(false);
+        await ProbeAsync(host, check, address, patienceSeconds, result, ct).ConfigureAwait(false);
     }
 
-    private static async Task ProbeAsync(HostConnection host, LivenessCheck check, string address, LivenessResult result, CancellationToken ct)
+    private static async Task ProbeAsync(HostConnection host, LivenessCheck check, string address, int patienceSeconds, LivenessResult result,
+        CancellationToken ct)
     {
         string endpoint = address.Contains(':') ? $"[{address}]:{check.Port}" : $"{address}:{check.Port}";
         var probe = RemoteCommand.Script(ProbeScript, address, check.Port.ToString(CultureInfo.InvariantCulture),
-            check.ProbeTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), check.CheckBanner ? "1" : "0");
+            (check.ProbeTimeout.TotalSeconds + patienceSeconds).ToString("0.###", CultureInfo.InvariantCulture), check.CheckBanner ? "1" : "0",
+            patienceSeconds.ToString(CultureInfo.InvariantCulture));
         var run = await host.RunAsync(probe, ct).ConfigureAwait(false);
 
         double? start = null, connected = null, failed = null, bannerAt = null;

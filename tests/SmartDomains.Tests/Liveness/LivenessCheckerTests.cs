@@ -54,6 +54,20 @@ public class LivenessCheckerTests
     }
 
     [Fact]
+    public async Task A_wait_finds_a_booting_guest_in_one_attempt_as_dom0_retries_the_refused_connect()
+    {
+        // The guest listens 1.2 s after create. A single check right away is refused; a wait's probe keeps trying on dom0, so
+        // it finds the guest in its first attempt instead of one interval (here 30 s) later.
+        using var h = new LivenessHost(s => s["guest_boot_delay_ms"] = 1200);
+        var ip = LivenessHost.NewAddress();
+        await h.CreateAsync("slow", ip);
+        var r = await LivenessChecker.WaitAsync(h.Connection, Check("slow"), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), default);
+        Assert.True(r.Alive, r.Message);
+        Assert.Equal(1, r.Attempts);
+        Assert.True(r.TcpTime < TimeSpan.FromSeconds(1), $"the last connect attempt took {r.TcpTime}");
+    }
+
+    [Fact]
     public async Task GuestThatNeverAnswersIsTcpRefusedAndTimesOut()
     {
         using var h = new LivenessHost(s => s["faults"]!["guest_never_answers"] = new JArray("mute"));
