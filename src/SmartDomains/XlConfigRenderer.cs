@@ -6,11 +6,13 @@ namespace SmartDomains;
 /// <summary>The one renderer of xl.cfg files. Everything the module boots goes through it.</summary>
 public static class XlConfigRenderer
 {
-    public static string Render(PoolDomain domain, string poolName)
+    /// <param name="uuid">The domain's uuid, which tells it apart from a later domain of the same name; null leaves it to xl.</param>
+    public static string Render(PoolDomain domain, string poolName, Guid? uuid = null)
     {
         var sb = new StringBuilder();
         sb.Append("# Written by SmartDomains for pool ").Append(poolName).Append(". Start-XenPool rewrites it.\n");
         Line(sb, "name", Str(domain.Name));
+        if (uuid is Guid id) Line(sb, "uuid", Str(id.ToString("D")));
         Line(sb, "type", Str(domain.Type));
         Line(sb, "memory", domain.MemoryMiB.ToString());
         if (domain.MaxMemMiB > domain.MemoryMiB) Line(sb, "maxmem", domain.MaxMemMiB.ToString());

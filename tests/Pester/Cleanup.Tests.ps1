@@ -82,6 +82,32 @@ xl create -q /etc/xen/mine.cfg
         (Get-Log $set[0] | Select-Object -Skip $logStart[0]) -match 'theirs|mine\.cfg|keep\.img' | Should -BeNullOrEmpty
     }
 
+    It 'leaves alone a domain that replaced one of the module''s under the same name, and that one''s config and storage' {
+        $before = $set | ForEach-Object { , (Get-HostSnapshot $_) }
+        New-TestPool 'twin' | Start-XenPool -ImageRepository $repo | Where-Object Status -NE 'Started' | Should -BeNullOrEmpty
+        # Someone destroys twin-0-1 by hand and boots a twin-0-1 of their own (xl gives it a new uuid).
+        Invoke-TestHostShell -Host $set[0] -Command @'
+xl destroy twin-0-1
+printf 'name = "twin-0-1"\nkernel = "/var/lib/xen/images/keep.img"\nmemory = 64\n' > /etc/xen/their-twin.cfg
+xl create -q /etc/xen/their-twin.cfg
+'@ | Out-Null
+        $logStart = (Get-Log $set[0]).Count
+
+        $first = Clear-XenHost -XenHost $names[0] -Force
+        $first.Status | Should -Be 'Partial'
+        $kept = $first.Kept | Where-Object Resource -EQ 'twin-0-1'
+        $kept.Message | Should -Match 'another domain of that name runs'
+        ($first.Kept | Where-Object Domain -EQ 'twin-0-1').Kind | Should -Contain 'config'
+        ($first.Kept | Where-Object Domain -EQ 'twin-0-1').Kind | Should -Contain 'image'
+        (Get-Log $set[0] | Select-Object -Skip $logStart) -match 'twin-0-1' | Should -BeNullOrEmpty -Because 'no command touched their domain'
+        (Invoke-TestHostShell -Host $set[0] -Command 'xl list twin-0-1 >/dev/null && echo running') | Should -Match 'running'
+
+        # Once their domain is gone, a rerun clears the rest and the host is as it was.
+        Invoke-TestHostShell -Host $set[0] -Command 'xl destroy twin-0-1 && rm /etc/xen/their-twin.cfg' | Out-Null
+        (Clear-XenHost -Force).Status | Should -Be @('Clean', 'Clean')
+        Assert-Snapshots $before
+    }
+
     It 'after Start, Save and Clear -SaveImages, every host matches its snapshot and the images are complete' {
         $before = $set | ForEach-Object { , (Get-HostSnapshot $_) }
         $saves = Join-Path $work 'saved'

@@ -42,12 +42,16 @@ public static class CleanupPlanner
     /// <param name="pool">Only this pool's resources (Remove-XenPool); null for everything (Clear-XenHost).</param>
     /// <param name="keepDomains">Domains whose save failed: nothing of them is removed.</param>
     /// <param name="graceful">Shut running domains down gracefully (then destroy) rather than destroy them at once.</param>
+    /// <param name="runningUuids">The running domains' uuids (xl list -v), to tell the module's domain from a later one of the
+    /// same name: such a domain, and the storage and config of the one the module made, are left alone.</param>
     public static IReadOnlyList<CleanupItem> Plan(JournalState journal, IEnumerable<string> running, string? pool,
-        IEnumerable<string>? keepDomains = null, bool graceful = false, TimeSpan? shutdownTimeout = null)
+        IEnumerable<string>? keepDomains = null, bool graceful = false, TimeSpan? shutdownTimeout = null,
+        IReadOnlyDictionary<string, Guid?>? runningUuids = null)
     {
         ArgumentNullException.ThrowIfNull(journal);
         var runningSet = new HashSet<string>(running, StringComparer.Ordinal);
         var keep = new HashSet<string>(keepDomains ?? Array.Empty<string>(), StringComparer.Ordinal);
+        var keptWhy = keep.ToDictionary(d => d, d => $"{d}'s save failed", StringComparer.Ordinal);
         // Newest first: the reverse of the order in which the journal first recorded each resource.
         var live = journal.Live.Reverse().ToArray();
         bool InPool(JournalResource r) => pool is null || string.Equals(r.Pool, pool, StringComparison.Ordinal);
@@ -59,13 +63,19 @@ public static class CleanupPlanner
             JournalState = r.Last.Op.ToString().ToLowerInvariant(),
         };
         CleanupItem Kept(CleanupItem i, string why) { i.Status = CleanupStatus.Kept; i.Message = why; return i; }
-        bool KeptDomain(JournalResource r) => r.Domain is not null && keep.Contains(r.Domain);
+        bool KeptDomain(JournalResource r) => r.Domain is not null && keptWhy.ContainsKey(r.Domain);
 
         // 1. Domains: running ones are stopped; ones that are gone are only journaled as gone.
         foreach (var r in live.Where(r => r.Kind == ResourceKinds.Domain && InPool(r)))
         {
             var name = r.Resource;
             if (keep.Contains(name)) { items.Add(Kept(Item(r, CleanupActions.Forget), "its save failed: nothing of it is removed")); continue; }
+            if (runningSet.Contains(name) && !DomainIdentity.IsTheOneMade(r, runningUuids?.GetValueOrDefault(name)))
+            {
+                items.Add(Kept(Item(r, CleanupActions.Forget), $"another domain of that name runs (uuid {runningUuids![name]:D}, not the {DomainIdentity.MadeUuid(r):D} the module made): it, and the config and storage of {name}, are left alone"));
+                keptWhy[name] = $"a domain named {name} that SmartDomains did not make runs";
+                continue;
+            }
             if (runningSet.Contains(name))
             {
                 var i = Item(r, graceful ? CleanupActions.Shutdown : CleanupActions.Destroy);
@@ -85,7 +95,7 @@ public static class CleanupPlanner
         foreach (var r in live.Where(r => r.Kind == ResourceKinds.Config && InPool(r)))
         {
             var i = Item(r, CleanupActions.Remove);
-            if (KeptDomain(r)) { items.Add(Kept(i, $"{r.Domain}'s save failed")); continue; }
+            if (KeptDomain(r)) { items.Add(Kept(i, keptWhy[r.Domain!])); continue; }
             if (r.HalfMade) i.Commands.Add(RemoteCommand.Script(ConfigOwnedScript, r.Resource).CommandLine);
             i.Commands.Add(ConfigFileCommands.Remove(r.Resource).CommandLine);
             items.Add(i);
@@ -96,7 +106,7 @@ public static class CleanupPlanner
         foreach (var r in live.Where(r => r.Kind is ResourceKinds.Image or ResourceKinds.Volume && InPool(r)))
         {
             var i = Item(r, CleanupActions.Remove);
-            if (KeptDomain(r)) { items.Add(Kept(i, $"{r.Domain}'s save failed")); continue; }
+            if (KeptDomain(r)) { items.Add(Kept(i, keptWhy[r.Domain!])); continue; }
             if (r.Kind == ResourceKinds.Image) i.Commands.Add(RemoteCommand.Script(HostStorage.RemoveFilesScript, r.Resource).CommandLine);
             else if (LogicalVolumes.TryParsePath(r.Resource, out var vg, out var lv)) i.Commands.Add(LogicalVolumes.Remove(vg, lv).CommandLine + "   # only if the volume exists");
             items.Add(i);

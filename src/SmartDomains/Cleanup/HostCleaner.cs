@@ -53,19 +53,21 @@ public sealed class HostCleaner
         _journal = new HostJournal(host) { LeaseToken = _lease.Token };
     }
 
-    private sealed record HostRead(JournalState Journal, int Lines, IReadOnlyList<string> Running);
+    /// <param name="Running">The domains xl lists, by name, with their uuids.</param>
+    private sealed record HostRead(JournalState Journal, int Lines, IReadOnlyDictionary<string, Guid?> Running);
 
     private async Task<HostRead> ReadAsync(CancellationToken ct)
     {
-        var list = _host.RunXlAsync(ct, "list");
+        var list = _host.RunXlAsync(ct, "list", "-v");
         var raw = await _host.RunAsync(RemoteCommand.Script(ReadScript, _journal.JournalPath), ct).ConfigureAwait(false);
         if (!raw.Succeeded)
             throw new XenHostException("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
                 $"Could not read the journal {_journal.JournalPath} on {_host.Name}: {raw.StdErr.Trim()}");
         var listed = await list.ConfigureAwait(false);
-        if (!listed.Succeeded) throw XlFailure.From(listed, RemoteCommand.Xl("list"));
+        if (!listed.Succeeded) throw XlFailure.From(listed, RemoteCommand.Xl("list", "-v"));
         var entries = raw.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JournalEntry.TryParse).OfType<JournalEntry>();
-        var running = XlListParser.Parse(listed.StdOut, _host.Name).Select(d => d.Name).OfType<string>().Where(n => n != "Domain-0").ToArray();
+        var running = XlListParser.Parse(listed.StdOut, _host.Name).Where(d => d.Name is not null && d.Name != "Domain-0")
+            .GroupBy(d => d.Name!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Uuid, StringComparer.Ordinal);
         return new HostRead(new JournalState(entries), raw.StdOut.Count(c => c == '\n'), running);
     }
 
@@ -80,7 +82,7 @@ public sealed class HostCleaner
             if (_options.Save is not null)
                 foreach (var d in ManagedRunning(read, pool))
                     report.Items.Add(new CleanupItem { Kind = ResourceKinds.Domain, Resource = d, Domain = d, Pool = pool, Action = CleanupActions.Save, Commands = { "Save-XenImage (xl save, tar, compress) into the -SaveImages repository" } });
-            report.Items.AddRange(CleanupPlanner.Plan(read.Journal, read.Running, pool, null, _options.Graceful, _options.ShutdownTimeout));
+            report.Items.AddRange(CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, null, _options.Graceful, _options.ShutdownTimeout, read.Running));
             if (report.Items.Count == 0) report.Message = "the journal lists nothing" + (pool is null ? "" : $" of the pool {pool}");
             report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
             foreach (var i in report.Items) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
@@ -105,7 +107,8 @@ public sealed class HostCleaner
     }
 
     private static IEnumerable<string> ManagedRunning(HostRead read, string? pool) =>
-        read.Journal.Live.Where(r => r.Kind == ResourceKinds.Domain && (pool is null || r.Pool == pool) && read.Running.Contains(r.Resource))
+        read.Journal.Live.Where(r => r.Kind == ResourceKinds.Domain && (pool is null || r.Pool == pool)
+                && read.Running.TryGetValue(r.Resource, out var uuid) && DomainIdentity.IsTheOneMade(r, uuid))
             .Select(r => r.Resource);
 
     /// <summary>Cleans the host: everything the journal lists (pool null), or one pool's resources.</summary>
@@ -163,7 +166,7 @@ public sealed class HostCleaner
             report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
             // Read again under the lease: from now on nobody else can add to the journal.
             read = await Step(ReadAsync, ct).ConfigureAwait(false);
-            var items = CleanupPlanner.Plan(read.Journal, read.Running, pool, keep, _options.Graceful, _options.ShutdownTimeout);
+            var items = CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, keep, _options.Graceful, _options.ShutdownTimeout, read.Running);
             if (items.Count == 0 && saves.Count == 0)
             {
                 report.Status = CleanupOutcome.NothingToDo;

@@ -160,7 +160,8 @@ public static class ImageRestorer
                 }
                 var restore = RestoreCommand(image, cfg, $"{tmp}/m/{ImageSaver.MemoryMember}", paused);
                 status($"{host.Name}: {restore.CommandLine}");
-                await new JournaledStep { Kind = ResourceKinds.Domain, Resource = image.Domain, Domain = image.Domain, Pool = image.Pool }
+                // No uuid recorded: a restored domain is the module's by name, as its uuid comes from the image, not from us.
+                await new JournaledStep { Kind = ResourceKinds.Domain, Resource = image.Domain, Domain = image.Domain, Pool = image.Pool, Data = DomainIdentity.Data(null) }
                     .RunAsync(journal, JournalOp.Begin, JournalOp.Done, restore, l => host.RunAsync(l, ct), failedIsUndone: true).ConfigureAwait(false);
             }
             finally

@@ -70,8 +70,10 @@ public sealed class DomainOperations
         return await Act("Stop", domain, async (result, journal, running) =>
         {
             if (running is null) return Nothing(result, "not running");
-            var ours = journal.Find(ResourceKinds.Domain, domain) is { Removed: false };
-            if (onlyOurs && !ours) return Nothing(result, "not created by SmartDomains: left alone");
+            var made = journal.Find(ResourceKinds.Domain, domain);
+            var ours = made is { Removed: false } && DomainIdentity.IsTheOneMade(made, running.Uuid);
+            if (onlyOurs && !ours)
+                return Nothing(result, made is { Removed: false } ? DomainIdentity.NotOursMessage(domain, _host.Name, made, running.Uuid) : "not created by SmartDomains: left alone");
             var command = force ? Commands.Destroy(domain) : Commands.Shutdown(domain, timeout);
             // Only the module's own domains are journaled; an operator may still stop any domain by name.
             var outcome = ours

@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
 using SmartDomains.State;
@@ -14,8 +15,10 @@ public sealed class JournaledStep
     public required string Resource { get; init; }
     public string? Pool { get; init; }
     public string? Domain { get; init; }
+    /// <summary>Recorded on the lines before and after the command (a new domain's uuid).</summary>
+    public JObject? Data { get; init; }
 
-    private JournalEntry Entry(JournalOp op) => new() { Op = op, Kind = Kind, Resource = Resource, Pool = Pool, Domain = Domain };
+    private JournalEntry Entry(JournalOp op) => new() { Op = op, Kind = Kind, Resource = Resource, Pool = Pool, Domain = Domain, Data = Data };
 
     /// <returns>The command's own result (its command line, not the journal lines around it).</returns>
     public async Task<CommandResult> RunAsync(HostJournal journal, JournalOp before, JournalOp after, RemoteCommand command,

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Newtonsoft.Json.Linq;
 using SmartDomains.Hosts;
 using SmartDomains.Liveness;
 using SmartDomains.Model;
@@ -141,10 +142,11 @@ public sealed class PoolStarter
         var running = snapshot.Running(domain.Name);
         if (running is not null)
         {
-            if (!snapshot.Ours(ResourceKinds.Domain, domain.Name))
-                throw new XenHostException("XenDomainConflict", XenErrorCategory.ResourceExists, host.Name,
-                    $"A domain named {domain.Name} already runs on {host.Name} and SmartDomains did not create it; it is left alone.")
-                { RecommendedAction = "Rename the domain in the pool file, or stop the existing domain yourself." };
+            var made = snapshot.Journal.Find(ResourceKinds.Domain, domain.Name);
+            if (made is not { Removed: false })
+                throw Conflict(host.Name, domain.Name, $"A domain named {domain.Name} already runs on {host.Name} and SmartDomains did not create it; it is left alone.");
+            if (!DomainIdentity.IsTheOneMade(made, running.Uuid))
+                throw Conflict(host.Name, domain.Name, DomainIdentity.NotOursMessage(domain.Name, host.Name, made, running.Uuid));
             if (running.State != DomainState.Crashed)
             {
                 result.Status = DomainStartStatus.AlreadyRunning;
@@ -174,22 +176,23 @@ public sealed class PoolStarter
 
         result.Step = "config";
         var path = _pool.ConfigPath(domain);
+        var uuid = Guid.NewGuid();
         // Only a file the module once finished writing is its own: a refused first write (a file was there) proves nothing.
         var ours = snapshot.Journal.Find(ResourceKinds.Config, path) is { Removed: false, EverMade: true };
         await RunJournaledAsync(snapshot, domain, ResourceKinds.Config, path, JournalOp.Begin, JournalOp.Done,
-            ConfigFileCommands.Write(path, _pool.RenderConfig(domain), ours), ct).ConfigureAwait(false);
+            ConfigFileCommands.Write(path, _pool.RenderConfig(domain, uuid), ours), ct).ConfigureAwait(false);
 
         result.Step = "create";
         _events.StateChanged(_pool.Name, domain.Name, host.Name, "Creating", path);
         await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Begin, JournalOp.Done,
-            RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true).ConfigureAwait(false);
+            RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true, data: DomainIdentity.Data(uuid)).ConfigureAwait(false);
         result.Status = DomainStartStatus.Started;
         // The domid comes from the liveness check's xl list, which runs next anyway: no round trip of its own.
     }
 
     private Task<CommandResult> RunJournaledAsync(HostSnapshot snapshot, PoolDomain domain, string kind, string resource,
-        JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct, bool failedIsUndone = false) =>
-        new JournaledStep { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name }
+        JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct, bool failedIsUndone = false, JObject? data = null) =>
+        new JournaledStep { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name, Data = data }
             .RunAsync(snapshot.JournalWriter, before, after, command,
                 line => WithRetry(() => RunAsync(snapshot.Connection, domain.Name, line, ct), ct), failedIsUndone);
 
@@ -231,6 +234,10 @@ public sealed class PoolStarter
             Fail(result, "liveness", ex);
         }
     }
+
+    private static XenHostException Conflict(string host, string domain, string message) =>
+        new("XenDomainConflict", XenErrorCategory.ResourceExists, host, message)
+        { RecommendedAction = $"Rename {domain} in the pool file, or stop the existing domain yourself." };
 
     private Task<CommandResult> RunAsync(HostConnection host, string? domain, RemoteCommand command, CancellationToken ct) =>
         Step(host.Name, t => host.RunAsync(command, t), ct);

@@ -19,21 +19,21 @@ public static class LivenessChecker
 {
     /// <summary>
     /// The probe, run by sh on dom0. $1 address (a canonical IP, validated here), $2 port, $3 timeout in seconds, $4 "1" to read
-    /// the banner, $5 patience in whole seconds: how long a refused connect is retried (every 0.1 s) on dom0 before the probe
-    /// fails, so a wait for a booting guest costs one round trip instead of one per interval. The inner bash script is a
-    /// constant too: it prints one line per step with bash's $EPOCHREALTIME, so the timings are dom0's and exclude the SSH
-    /// round trip ("start" is the last attempt's). `timeout` bounds the whole probe (exit 124).
+    /// the banner, $5 patience in whole seconds: for that long dom0 first tries a throw-away connect every 0.1 s, each bounded
+    /// by 1 s (a booting guest's address does not answer ARP, so a connect hangs rather than being refused), so a wait for a
+    /// booting guest costs one round trip instead of one per interval. Then comes the connect that counts. The inner bash
+    /// script is a constant too: it prints one line per step with bash's $EPOCHREALTIME, so the timings are dom0's and exclude
+    /// the SSH round trip. `timeout` bounds the whole probe (exit 124).
     /// </summary>
     internal const string ProbeScript =
         "command -v timeout >/dev/null 2>&1 || { echo 'the liveness probe needs timeout (coreutils) on the host' >&2; exit 90; }\n" +
         "command -v bash >/dev/null 2>&1 || { echo 'the liveness probe needs bash on the host' >&2; exit 90; }\n" +
         "exec timeout \"$3\" bash -c '\n" +
         "end=$(( ${EPOCHREALTIME%[.,]*} + $4 ))\n" +
-        "while printf \"start %s\\n\" \"$EPOCHREALTIME\"; ! exec 3<>\"/dev/tcp/$1/$2\"; do\n" +
-        "  if [ \"${EPOCHREALTIME%[.,]*}\" -ge \"$end\" ]; then printf \"failed %s\\n\" \"$EPOCHREALTIME\"; exit 3; fi\n" +
-        "  sleep 0.1\n" +
-        "done\n" +
-        "printf \"connected %s\\n\" \"$EPOCHREALTIME\"\n" +
+        "while [ \"${EPOCHREALTIME%[.,]*}\" -lt \"$end\" ] && ! timeout 1 bash -c \"exec 3<>/dev/tcp/\\$1/\\$2\" try \"$1\" \"$2\" 2>/dev/null; do sleep 0.1; done\n" +
+        "printf \"start %s\\n\" \"$EPOCHREALTIME\"\n" +
+        "if exec 3<>\"/dev/tcp/$1/$2\"; then printf \"connected %s\\n\" \"$EPOCHREALTIME\"\n" +
+        "else printf \"failed %s\\n\" \"$EPOCHREALTIME\"; exit 3; fi\n" +
         "if [ \"$3\" = 1 ]; then\n" +
         "  line=\n" +
         "  if IFS= read -r -n 255 line <&3; then printf \"banner %s %s\\n\" \"$EPOCHREALTIME\" \"$line\"\n" +
@@ -244,7 +244,7 @@ public static class LivenessChecker
     {
         string endpoint = address.Contains(':') ? $"[{address}]:{check.Port}" : $"{address}:{check.Port}";
         var probe = RemoteCommand.Script(ProbeScript, address, check.Port.ToString(CultureInfo.InvariantCulture),
-            (check.ProbeTimeout.TotalSeconds + patienceSeconds).ToString("0.###", CultureInfo.InvariantCulture), check.CheckBanner ? "1" : "0",
+            (check.ProbeTimeout.TotalSeconds + (patienceSeconds > 0 ? patienceSeconds + 1 : 0)).ToString("0.###", CultureInfo.InvariantCulture), check.CheckBanner ? "1" : "0",
             patienceSeconds.ToString(CultureInfo.InvariantCulture));
         var run = await host.RunAsync(probe, ct).ConfigureAwait(false);
 

@@ -30,7 +30,7 @@ public sealed class XenPool
     public long MemoryMiB => Domains.Sum(d => d.MemoryMiB);
 
     /// <summary>The exact xl.cfg of one domain, from the one renderer.</summary>
-    public string RenderConfig(PoolDomain domain) => XlConfigRenderer.Render(domain, Name);
+    public string RenderConfig(PoolDomain domain, Guid? uuid = null) => XlConfigRenderer.Render(domain, Name, uuid);
 
     public string ConfigPath(PoolDomain domain) =>
         HostCapacities.First(h => string.Equals(h.Name, domain.Host, StringComparison.OrdinalIgnoreCase)).ConfigDir.TrimEnd('/') + "/" + domain.Name + ".cfg";

@@ -1,7 +1,10 @@
+using Newtonsoft.Json.Linq;
+
 namespace SmartDomains.State;
 
 /// <summary>A resource as the journal's last word on it says.</summary>
-public sealed record JournalResource(JournalEntry Last, JournalEntry First, bool EverMade = false)
+/// <param name="Data">The newest data any of its lines carried: what its latest making recorded (a domain's uuid, say).</param>
+public sealed record JournalResource(JournalEntry Last, JournalEntry First, bool EverMade = false, JObject? Data = null)
 {
     public string Kind => Last.Kind;
     public string Resource => Last.Resource;
@@ -23,13 +26,15 @@ public sealed class JournalState
         var last = new Dictionary<string, JournalEntry>();
         var order = new List<string>();
         var made = new HashSet<string>();
+        var data = new Dictionary<string, JObject>();
         foreach (var e in entries)
         {
             if (!first.ContainsKey(e.Key)) { first[e.Key] = e; order.Add(e.Key); }
             last[e.Key] = e;
             if (e.Op == JournalOp.Done) made.Add(e.Key);
+            if (e.Data is not null) data[e.Key] = e.Data;
         }
-        Resources = order.Select(k => new JournalResource(last[k], first[k], made.Contains(k))).ToArray();
+        Resources = order.Select(k => new JournalResource(last[k], first[k], made.Contains(k), data.GetValueOrDefault(k))).ToArray();
     }
 
     public IReadOnlyList<JournalResource> Resources { get; }

@@ -64,6 +64,34 @@ public sealed class CleanupPlannerTests
     }
 
     [Fact]
+    public void A_later_domain_of_the_same_name_with_another_uuid_is_left_alone_with_the_made_ones_config_and_storage()
+    {
+        var made = Guid.NewGuid();
+        var theirs = Guid.NewGuid();
+        StartedPool("a", "a1", baseImageToo: false);
+        _entries.RemoveAll(e => e.Kind == ResourceKinds.Domain);
+        Made(ResourceKinds.Domain, "a1", "a", "a1", DomainIdentity.Data(made));
+        StartedPool("b", "b1", baseImageToo: false);
+
+        var plan = CleanupPlanner.Plan(State, new[] { "a1", "b1" }, pool: null,
+            runningUuids: new Dictionary<string, Guid?> { ["a1"] = theirs, ["b1"] = Guid.NewGuid() });
+        var domain = plan.Single(i => i.Resource == "a1");
+        Assert.Equal(CleanupStatus.Kept, domain.Status);
+        Assert.Empty(domain.Commands);
+        Assert.Contains(theirs.ToString("D"), domain.Message);
+        Assert.Contains(made.ToString("D"), domain.Message);
+        Assert.All(plan.Where(i => i.Domain == "a1"), i => Assert.Equal(CleanupStatus.Kept, i.Status));
+        Assert.Equal(CleanupStatus.Kept, plan.Single(i => i.Kind == ResourceKinds.Pool && i.Resource == "a").Status);
+        // b1 was journaled without a uuid (an older version, or a restore): it is the module's by name, as before.
+        Assert.Equal(CleanupStatus.Planned, plan.Single(i => i.Resource == "b1").Status);
+
+        // The very domain the module made (same uuid) is destroyed as usual.
+        var same = CleanupPlanner.Plan(State, new[] { "a1" }, pool: "a", runningUuids: new Dictionary<string, Guid?> { ["a1"] = made });
+        Assert.Equal("xl destroy a1", same.Single(i => i.Resource == "a1").Commands.Single());
+        Assert.All(same, i => Assert.Equal(CleanupStatus.Planned, i.Status));
+    }
+
+    [Fact]
     public void A_domain_that_is_not_running_is_only_forgotten_and_a_removed_one_is_not_planned()
     {
         StartedPool("a", "a1", baseImageToo: false);

@@ -55,6 +55,32 @@ public sealed class PoolStarterTests : IDisposable
     };
 
     [Fact]
+    public async Task A_later_domain_of_the_same_name_that_the_module_did_not_make_is_a_conflict_and_keeps_running()
+    {
+        var pool = Plan(new { name = "twin", domains = new[] { Domain("t1", "wa", null) } });
+        var first = await new PoolStarter(pool, Hosts, new PoolStartOptions()).RunAsync(CancellationToken.None);
+        Assert.Equal(DomainStartStatus.Started, first.Single().Status);
+        // The uuid in the config the module wrote is the one xl shows and the journal recorded.
+        var journal = await new HostJournal(_a.Connection).ReadStateAsync(CancellationToken.None);
+        var made = DomainIdentity.MadeUuid(journal.Find(ResourceKinds.Domain, "t1"));
+        Assert.NotNull(made);
+        Guid? Listed() => Xl.XlListParser.Parse(_a.Connection.RunXlAsync(CancellationToken.None, "list", "-v", "t1").GetAwaiter().GetResult().StdOut, "wa").Single().Uuid;
+        Assert.Equal(made, Listed());
+
+        // Someone destroys it by hand and boots a t1 of their own.
+        await _a.XlAsync("destroy", "t1");
+        await _a.CreateAsync("t1");
+        var theirs = Listed();
+        Assert.NotEqual(made, theirs);
+
+        var again = (await new PoolStarter(pool, Hosts, new PoolStartOptions()).RunAsync(CancellationToken.None)).Single();
+        Assert.Equal(DomainStartStatus.Failed, again.Status);
+        Assert.Equal("XenDomainConflict", again.Error!.ErrorId);
+        Assert.Contains("not the one SmartDomains made", again.Reason);
+        Assert.Equal(theirs, Listed());
+    }
+
+    [Fact]
     public async Task Starts_in_dependency_order_then_changes_nothing_on_a_rerun()
     {
         var pool = Plan(new

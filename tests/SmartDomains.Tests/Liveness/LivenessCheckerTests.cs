@@ -54,9 +54,9 @@ public class LivenessCheckerTests
     }
 
     [Fact]
-    public async Task A_wait_finds_a_booting_guest_in_one_attempt_as_dom0_retries_the_refused_connect()
+    public async Task A_wait_finds_a_booting_guest_in_one_attempt_as_dom0_retries_the_connect()
     {
-        // The guest listens 1.2 s after create. A single check right away is refused; a wait's probe keeps trying on dom0, so
+        // The guest listens 1.2 s after create. A single check right away fails; a wait's probe keeps trying on dom0, so
         // it finds the guest in its first attempt instead of one interval (here 30 s) later.
         using var h = new LivenessHost(s => s["guest_boot_delay_ms"] = 1200);
         var ip = LivenessHost.NewAddress();

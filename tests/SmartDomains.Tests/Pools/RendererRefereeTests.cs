@@ -38,6 +38,22 @@ public sealed class RendererRefereeTests : IDisposable
         foreach (var domain in pool.Domains) CheckAgainstLibxlutil(pool.RenderConfig(domain), domain);
     }
 
+    [Fact]
+    public void The_uuid_Start_XenPool_gives_a_domain_is_read_back_by_libxlutil_and_by_the_emulators_parser()
+    {
+        Assert.True(Libxlutil.Available, "libxlutil.so.4.17 (Debian libxenmisc4.17) is needed as the referee; install it.");
+        var pool = PlanSample();
+        var uuid = Guid.NewGuid();
+        var text = pool.RenderConfig(pool.Domains[0], uuid);
+        var result = Libxlutil.Parse(Encoding.UTF8.GetBytes(text), "u.cfg", r =>
+            Assert.Equal((0, uuid.ToString("D")), Libxlutil.GetString(r.Cfg, "uuid")));
+        Assert.Equal(0, result.Rc);
+        CheckAgainstLibxlutil(text, pool.Domains[0]);
+        var typed = XlDomainConfig.From(XlConfigParser.Parse(text, "u.cfg").Config!, out _);
+        Assert.Equal(uuid.ToString("D"), typed!.Uuid);
+        Assert.DoesNotContain("uuid", pool.RenderConfig(pool.Domains[0]));
+    }
+
     [Theory]
     [MemberData(nameof(Cmdlines))]
     public void Hostile_cmdlines_survive_rendering_exactly(string cmdline)
