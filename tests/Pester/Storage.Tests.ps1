@@ -88,6 +88,20 @@ Describe 'Storage on an SSH test host with a 16 MiB tmpfs image dir' -Skip:(-not
         $b.Method | Should -Be $a.Method
     }
 
+    It 'sends a sparse base image sparse: the copy cached on the host keeps its holes, its size and its checksum' {
+        # 1 MiB of data at 0 and at 100 MiB, in a 256 MiB file.
+        $path = Join-Path $repo 'holey.img'
+        $bytes = [byte[]]::new(1MB); [Random]::Shared.NextBytes($bytes)
+        $f = [IO.File]::Create($path); try { $f.Write($bytes, 0, $bytes.Length); $f.Seek(100MB, 'Begin') | Out-Null; $f.Write($bytes, 0, $bytes.Length); $f.SetLength(256MB) } finally { $f.Dispose() }
+        $base = [SmartDomains.Storage.ImageRepository]::new($repo).Resolve('holey')
+        $remote = $storage.EnsureBaseImageAsync($base, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        $sizes = (Invoke-TestHostShell -Host $th -Command "stat -c '%s %b %B' $remote").Trim() -split ' '
+        [long] $sizes[0] | Should -Be 256MB
+        ([long] $sizes[1] * [long] $sizes[2]) | Should -BeLessThan 8MB -Because 'the holes stay holes on the host'
+        (Invoke-TestHostShell -Host $th -Command "sha256sum < $remote").Split(' ')[0] | Should -Be $base.Sha256
+        Get-JournalOp base-image $remote | Should -Be @('begin', 'done')
+    }
+
     It 'refuses an image file the journal does not list and leaves it alone' {
         Invoke-TestHostShell -Host $th -Command 'mkdir -p /var/lib/xen/images/lab && printf precious > /var/lib/xen/images/lab/db-1-xvda.img' | Out-Null
         $err = { Invoke-Prepare (New-Item db-1 1MB) } | Should -Throw -PassThru

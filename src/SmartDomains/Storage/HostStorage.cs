@@ -34,9 +34,9 @@ public sealed class HostStorage
     internal const string StatScript =
         "for p in \"$@\"; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then s=$(stat -L -c %s \"$p\" 2>/dev/null || echo -1); " +
         "if [ -d \"$p\" ]; then echo \"1 $s d\"; else echo \"1 $s f\"; fi; else echo 0; fi; done";
-    // $1 temp file, $2 expected sha256, $3 final name. sha256sum reads stdin so odd names do not change its output.
-    internal const string VerifyScript =
-        "h=$(sha256sum < \"$1\") || exit 1; h=${h%% *}; if [ \"$h\" != \"$2\" ]; then " +
+    // $1 temp file, $2 expected sha256, $3 final name. The hash reads stdin so odd names do not change its output.
+    internal const string VerifyScript = Images.ImageScripts.HashFunctions +
+        "h=$(hf \"$1\") || exit 1; if [ \"$h\" != \"$2\" ]; then " +
         "echo \"smartdomains: sha256 of $1 is $h, expected $2\" >&2; exit 65; fi; mv -f \"$1\" \"$3\"";
     internal const string RemoveFilesScript = "rm -f \"$@\"";
     internal const string NotEmptyScript =

@@ -74,16 +74,8 @@ public sealed class LocalTransport : IHostTransport
 
     public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        await using var source = File.OpenRead(localPath);
         await using var target = new FileStream(remotePath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-        var buffer = new byte[1 << 20];
-        long sent = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            progress?.Report(sent += read);
-        }
+        await SparseFile.CopyAsync(localPath, target, progress, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() { }

@@ -173,15 +173,15 @@ public sealed class SshTransport : IHostTransport
         };
     }
 
+    /// <summary>Sends a file over SFTP, sparse: progress counts the data bytes sent.</summary>
     public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var sftp = OpenSftp(cancellationToken);
-        await using var source = File.OpenRead(localPath);
         try
         {
-            await sftp.UploadFileAsync(source, remotePath, canOverride: true,
-                progress is null ? null : new Progress<UploadFileProgressReport>(r => progress.Report((long)r.TotalBytesUploaded)),
-                cancellationToken).ConfigureAwait(false);
+            // Only the data extents travel; sftp-server writes them with pwrite, so the holes stay holes on the host.
+            await using var target = await sftp.OpenAsync(remotePath, FileMode.Create, FileAccess.Write, cancellationToken).ConfigureAwait(false);
+            await SparseFile.CopyAsync(localPath, target, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
         {
