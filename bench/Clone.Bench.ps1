@@ -41,7 +41,7 @@ try {
             }
         }
         $localHash = Measure-Command { & sha256sum $file | Out-Null }
-        $script:coldNotes += "$name cold: the base's sha256 on the controller (sha256sum; the module computes it once and keeps it in a sidecar) $([math]::Round($localHash.TotalSeconds, 1)) s; its verify on each host (sha256sum, journaled, median) $([math]::Round($verifyS, 1)) s; the rest of the cold-minus-warm difference ($([math]::Round($times.cold - $times.warm - $verifyS, 1)) s, hosts in parallel) is mostly the controller's hash and the SFTP upload of the base's full apparent size ($size) to each host."
+        $script:coldNotes += "$name cold: the base's sha256 on the controller (sha256sum; the module computes it once and keeps it in a sidecar) $([math]::Round($localHash.TotalSeconds, 1)) s; its verify on each host (openssl or sha256sum over the full apparent size, journaled, median) $([math]::Round($verifyS, 1)) s; the rest of the cold-minus-warm difference ($([math]::Round($times.cold - $times.warm - $verifyS, 1)) s, hosts in parallel) is mostly the controller's hash and the SFTP upload of the base's data extents (holes are not sent) to each host."
         $h = $set[0]
         $perDomain = [long](Invoke-TestHostShell -TestHost $h -Command "du -B1 -c /var/lib/xen/images/$name-warm/* | tail -1 | cut -f1") / $PerHost
         $cache = [long](Invoke-TestHostShell -TestHost $h -Command 'du -B1 -c /var/lib/smartdomains/images/* | tail -1 | cut -f1')
