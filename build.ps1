@@ -98,7 +98,7 @@ switch ($Task) {
         $skipped = ($suites | Measure-Object Skipped -Sum).Sum
         foreach ($failure in @($suites | ForEach-Object { $_.PSObject.Properties['Failures']?.Value } | Where-Object { $_ })) {
             $text = "$failure" -replace '\s+', ' '
-            Write-Host "FAILED $($text.Substring(0, [math]::Min(400, $text.Length)))"
+            Write-Host "FAILED $($text.Substring(0, [math]::Min(700, $text.Length)))"
         }
         Write-Host "$passed passed, $failed failed, $skipped skipped"
         exit ([int]($failed -gt 0))

@@ -237,7 +237,8 @@ Describe 'Examples of <Page>' -ForEach $pages {
             $r.ErrorIds | Should -Contain $ExpectedError -Because "the example says it gives $ExpectedError (recorded: $($r.ErrorIds -join ', '))"
         }
         else {
-            $r.Errors | Should -BeNullOrEmpty -Because "the example must write no error. Output:`n$($r.Output)"
+            # The errors first: a log's digest of failures is cut short, and they say more than the output.
+            if ($r.Errors) { throw "The example wrote $($r.Errors.Count) error(s): $($r.Errors -join ' | ')`nOutput:`n$($r.Output)" }
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Newtonsoft.Json.Linq;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
+using SmartDomains.Model;
 using SmartDomains.Pools;
 using SmartDomains.Remote;
 using SmartDomains.State;
@@ -53,6 +54,7 @@ public static class ImageSaver
             SaveCommand(domain, tmp + "/" + MemoryMember, checkpoint).CommandLine,
             $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {(store.IsLocal ? tmp : store.PartialDirectory(name))}",
         };
+        if (checkpoint) lines.Add(RemoteCommand.Xl("unpause", domain).CommandLine + "   # once the disks are archived, unless the domain was paused before");
         if (store.IsLocal)
             lines.Add($"sftp get {tmp}/{name}.tar.zst {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), name + ".tar.zst"))}; verify sha256; rename to {store.ImageDirectory(name)}");
         else
@@ -62,7 +64,27 @@ public static class ImageSaver
     }
 
     private static RemoteCommand SaveCommand(string domain, string file, bool checkpoint) =>
-        checkpoint ? RemoteCommand.Xl("save", "-c", domain, file) : RemoteCommand.Xl("save", domain, file);
+        checkpoint ? RemoteCommand.Xl("save", "-p", domain, file) : RemoteCommand.Xl("save", domain, file);
+
+    /// <summary>Unpauses a domain the checkpoint paused, even when the save was cancelled; the error, if any, for the caller.</summary>
+    private static async Task<XenHostException?> UnpauseAsync(HostConnection host, string domain, Action<string> status)
+    {
+        var unpause = RemoteCommand.Xl("unpause", domain);
+        try
+        {
+            var result = await host.RunAsync(unpause, CancellationToken.None).ConfigureAwait(false);
+            if (result.Succeeded) { status($"{host.Name}: {domain} unpaused"); return null; }
+            return new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.InvalidOperation, host.Name,
+                $"{domain} on {host.Name} was left paused after its checkpoint: {unpause.CommandLine} failed: {result.StdErr.Trim()}")
+            { RecommendedAction = $"Run Resume-XenDomain -Name {domain}." };
+        }
+        catch (XenHostException ex)
+        {
+            return new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.ConnectionError, host.Name,
+                $"{domain} on {host.Name} was left paused after its checkpoint: {ex.Message}", ex)
+            { RecommendedAction = $"Run Resume-XenDomain -Name {domain} once the host answers." };
+        }
+    }
 
     private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
         new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
@@ -126,9 +148,12 @@ public static class ImageSaver
             throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host.Name, $"{domain}'s disk '{d}' is not an absolute path; it cannot be archived.");
 
         var ours = state.Find(ResourceKinds.Domain, domain) is { Removed: false };
+        // A checkpoint leaves the domain paused (xl save -p) until its disks are archived, so memory and disks are of one
+        // moment; a domain the operator had paused stays paused.
+        var pausedBySave = checkpoint && !resume && running!.State != DomainState.Paused;
         if (!resume)
         {
-            status($"{host.Name}: xl save{(checkpoint ? " -c" : "")} {domain} into {tmp}");
+            status($"{host.Name}: xl save{(checkpoint ? " -p" : "")} {domain} into {tmp}");
             var startData = new JObject { ["purpose"] = "save", ["image"] = name, ["created"] = created, ["checkpoint"] = checkpoint };
             await RunOrThrow(host, RemoteCommand.All(
                 journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, domain, pool, startData)),
@@ -167,7 +192,18 @@ public static class ImageSaver
             var pairs = new List<string> { tmp, partialOnHost ?? tmp, name, MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
             status($"{host.Name}: hashing and archiving {disks.Count + 1} members");
-            var archive = await host.RunAsync(RemoteCommand.Script(ImageScripts.Archive, pairs.ToArray()), ct).ConfigureAwait(false);
+            if (pausedBySave) status($"{host.Name}: {domain} stays paused while its disks are archived (a consistent checkpoint)");
+            CommandResult archive;
+            XenHostException? unpauseFailed = null;
+            try
+            {
+                archive = await host.RunAsync(RemoteCommand.Script(ImageScripts.Archive, pairs.ToArray()), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (pausedBySave) unpauseFailed = await UnpauseAsync(host, domain, status).ConfigureAwait(false);
+            }
+            if (unpauseFailed is not null) throw unpauseFailed;
             if (!archive.Succeeded) throw ScriptFailure(archive, ImageErrorIds.SaveFailed, $"Archiving {domain} on {host.Name} failed");
             var parsed = ParseArchiveOutput(archive.StdOut, disks, memory);
             status($"{host.Name}: compressed with {parsed.Compression}{(parsed.Compression == "zstd" ? "" : " (zstd is not installed on the host)")}: {parsed.ArchiveBytes} bytes for {parsed.Members.Sum(m => m.SizeBytes)} bytes of members");

@@ -63,6 +63,35 @@ public sealed class ImageSaveRestoreTests
     }
 
     [Fact]
+    public async Task A_checkpoint_keeps_the_domain_paused_while_its_disks_are_archived_then_unpauses_it()
+    {
+        using var h = new ImageHost();
+        await h.CreateDomainAsync("cp", ("cp.img", 16L << 20, 2, 5));
+        await h.CreateDomainAsync("held", ("held.img", 8L << 20, 1, 6));
+        await h.Connection.RunXlAsync(None, "pause", "held");
+        var seen = new List<string>();
+        // The status line before the archive runs: the state the disks are archived in.
+        var options = new ImageSaveOptions
+        {
+            Checkpoint = true,
+            Status = m => { if (m.Contains("hashing and archiving")) seen.Add(h.StateOfAsync("cp").GetAwaiter().GetResult()!); },
+        };
+        await ImageSaver.SaveAsync(h.Connection, "cp", ImageStore.Local(h.LocalRepo), options, null, None);
+        Assert.Equal("Paused", seen.Single());
+        Assert.True(await h.StateOfAsync("cp") is "Running" or "Blocked");
+
+        // A domain the operator had paused is archived paused and stays paused.
+        seen.Clear();
+        await ImageSaver.SaveAsync(h.Connection, "held", ImageStore.Local(h.LocalRepo), new ImageSaveOptions
+        {
+            Checkpoint = true,
+            Status = m => { if (m.Contains("hashing and archiving")) seen.Add(h.StateOfAsync("held").GetAwaiter().GetResult()!); },
+        }, null, None);
+        Assert.Equal("Paused", seen.Single());
+        Assert.Equal("Paused", await h.StateOfAsync("held"));
+    }
+
+    [Fact]
     public async Task A_corrupt_byte_is_found_before_anything_is_restored()
     {
         using var h = new ImageHost();
