@@ -60,7 +60,7 @@ public sealed class SaveXenImageCommand : XenCmdlet
             try { store = OnHost ? ImageStore.OnHost(host, Repository) : ImageStore.Local(GetUnresolvedProviderPathFromPSPath(Repository)); }
             catch (XenHostException e) { ThrowTerminatingError(ToErrorRecord(e, Repository)); return; }
             var describe = ImageSaver.Describe(host, domain, store, Checkpoint, ImageName);
-            var action = (Checkpoint ? "Save (xl save -c, keeps running) into " : "Save (xl save stops the domain) into ") + store.Location +
+            var action = (Checkpoint ? "Save (xl save -p, paused while its disks are archived, then unpaused) into " : "Save (xl save stops the domain) into ") + store.Location +
                          Environment.NewLine + "    " + string.Join(Environment.NewLine + "    ", describe);
             if (!ShouldChange($"{domain} on {host.Name}", action, false)) continue;
             var activity = $"Save-XenImage {domain} on {host.Name}";
