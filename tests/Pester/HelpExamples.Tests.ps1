@@ -194,7 +194,8 @@ Connect-XenHost -Emulator -Name emu1, emu2, emu3 | Out-Null
             [pscustomobject]@{
                 Output      = $output
                 Terminating = $terminating
-                Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
+                # With where each error came from (the statement and how far the pipeline got), to explain a rare one.
+                Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message) [at: $($_.InvocationInfo.Line.Trim()) (pipeline position $($_.InvocationInfo.PipelinePosition), $($_.CategoryInfo.TargetName))]" })
                 ErrorIds    = @($recorded | ForEach-Object { "$_".Split(',')[0] })
             }
         }

@@ -52,7 +52,8 @@ public static class LivenessChecker
     public static Task<LivenessResult> CheckOnceAsync(HostConnection host, LivenessCheck check, CancellationToken ct) =>
         CheckOnceAsync(host, check, 0, ct);
 
-    /// <summary>How long one probe of a wait keeps retrying a refused connect on dom0: short, so a crash is still seen soon.</summary>
+    /// <summary>How long one probe of a wait keeps trying to connect on dom0 (or the interval, if longer): short, so a crash is
+    /// still seen soon.</summary>
     internal const int WaitPatienceSeconds = 2;
 
     private static async Task<LivenessResult> CheckOnceAsync(HostConnection host, LivenessCheck check, int patienceSeconds, CancellationToken ct)
@@ -99,7 +100,9 @@ public static class LivenessChecker
         {
             try
             {
-                var patience = (int)Math.Clamp(Math.Floor((timeout - watch.Elapsed).TotalSeconds), 0, WaitPatienceSeconds);
+                // At least as long as the wait would sleep anyway: the interval is the wait's own granularity.
+                var patience = (int)Math.Clamp(Math.Floor((timeout - watch.Elapsed).TotalSeconds), 0,
+                    Math.Max(WaitPatienceSeconds, Math.Ceiling(interval.TotalSeconds)));
                 last = await CheckOnceAsync(host, check, patience, ct).ConfigureAwait(false);
                 attempts++;
             }
