@@ -163,6 +163,11 @@ Connect-XenHost -Emulator -Name emu1, emu2, emu3 | Out-Null
 "@
 
     # Runs one example in a fresh runspace; returns what the assertions need.
+    function script:Invoke-InRunspace($Runspace, [string] $Script) {
+        $query = [powershell]::Create($Runspace)
+        try { $query.AddScript($Script).Invoke() } finally { $query.Dispose() }
+    }
+
     function script:Invoke-HelpExample([string] $Code, [int] $TimeoutSeconds = 90) {
         $iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
         $iss.ImportPSModule($env:SMARTDOMAINS_MODULE)
@@ -187,15 +192,16 @@ Connect-XenHost -Emulator -Name emu1, emu2, emu3 | Out-Null
                 try { $output = $ps.EndInvoke($async) -join "`n" }
                 catch { $terminating = $_.Exception.InnerException ?? $_.Exception; $terminating = "$($terminating.GetType().Name): $($terminating.Message) $(($terminating.ErrorRecord ?? $null).FullyQualifiedErrorId)" }
             }
-            $ps.Commands.Clear()
-            $recorded = @($ps.AddScript('$Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId } else { $_.ErrorRecord.FullyQualifiedErrorId } }').Invoke())
-            $ps.Commands.Clear()
-            $null = $ps.AddScript('Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost').Invoke()
+            # The example's errors are read now, and the follow-up queries run in PowerShell objects of their own: a query added
+            # to the example's object after EndInvoke and Commands.Clear() sometimes got the example's output instead (2 in 300
+            # in a loop here), which made a help example fail now and then with what looked like the example's own errors.
+            $errors = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message) [at: $($_.InvocationInfo.Line.Trim()), $($_.CategoryInfo.TargetName)]" })
+            $recorded = @(Invoke-InRunspace $rs '$Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.FullyQualifiedErrorId } else { $_.ErrorRecord.FullyQualifiedErrorId } }')
+            $null = Invoke-InRunspace $rs 'Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost'
             [pscustomobject]@{
                 Output      = $output
                 Terminating = $terminating
-                # With where each error came from (the statement and how far the pipeline got), to explain a rare one.
-                Errors      = @($ps.Streams.Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message) [at: $($_.InvocationInfo.Line.Trim()) (pipeline position $($_.InvocationInfo.PipelinePosition), $($_.CategoryInfo.TargetName))]" })
+                Errors      = $errors
                 ErrorIds    = @($recorded | ForEach-Object { "$_".Split(',')[0] })
             }
         }
