@@ -78,6 +78,12 @@ public sealed class PoolStarterTests : IDisposable
         Assert.Equal("XenDomainConflict", again.Error!.ErrorId);
         Assert.Contains("not the one SmartDomains made", again.Reason);
         Assert.Equal(theirs, Listed());
+
+        // A pool-wide stop (Stop-XenPool) leaves it alone too; only an operator's explicit stop by name acts on it.
+        var stop = await new DomainOperations(_a.Connection).StopAsync("t1", force: true, TimeSpan.FromSeconds(10), CancellationToken.None, onlyOurs: true);
+        Assert.Equal(DomainActionStatus.NothingToDo, stop.Status);
+        Assert.Contains("not the one SmartDomains made", stop.Message);
+        Assert.Equal(theirs, Listed());
     }
 
     [Fact]
