@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 
@@ -10,18 +9,8 @@ namespace SmartDomains.Commands;
 /// the pipeline (Get-XenDomain, a pool's Domains, Start-XenPool results: anything with Name or Domain, and Host). A domain
 /// without a host is looked for on every connected host. Actions run in parallel; a failure is a per-domain error.
 /// </summary>
-public abstract class XenDomainActionCmdlet : XenCmdlet
+public abstract class XenDomainActionCmdlet : XenDomainTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Domain")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Host")]
-    [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
-
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -30,14 +19,10 @@ public abstract class XenDomainActionCmdlet : XenCmdlet
     protected virtual IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(60), ForceRequested);
     private protected abstract Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct);
 
-    private readonly DomainTargets _targets = new();
-
-    protected override void ProcessRecord() => _targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
-
     protected override void EndProcessing()
     {
         // Where xl lists it; only a domain that runs nowhere is looked for where the journal has its config (Start, or a no-op Stop).
-        var located = _targets.Locate(this, (v, d) => DomainOperations.ConfigPathOf(v.Journal, d) is not null, onlyIfRunsNowhere: true,
+        var located = Targets.Locate(this, (v, d) => DomainOperations.ConfigPathOf(v.Journal, d) is not null, onlyIfRunsNowhere: true,
             "No connected host runs a domain named '{0}' or has its config from SmartDomains.", Cancellation);
         var approved = located.Where(t => ShouldChange($"{t.Domain} on {t.Host.Name}", string.Join("; ", Describe(t.Domain)), ForceRequested)).ToArray();
         if (approved.Length == 0) return;

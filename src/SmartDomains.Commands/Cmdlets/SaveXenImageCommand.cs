@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using SmartDomains.Commands.Session;
-using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 using SmartDomains.Xl;
@@ -14,18 +13,8 @@ namespace SmartDomains.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Save, "XenImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(XenImage))]
-public sealed class SaveXenImageCommand : XenCmdlet
+public sealed class SaveXenImageCommand : XenDomainTargetCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Domain")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Host")]
-    [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
-
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Repository { get; set; } = "";
@@ -40,14 +29,10 @@ public sealed class SaveXenImageCommand : XenCmdlet
     [Parameter]
     public SwitchParameter Checkpoint { get; set; }
 
-    private readonly DomainTargets _targets = new();
-
-    protected override void ProcessRecord() => _targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
-
     protected override void EndProcessing()
     {
         // Where xl lists it, and where an interrupted save of it waits to be finished.
-        var targets = _targets.Locate(this, (v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
+        var targets = Targets.Locate(this, (v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
             onlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.", Cancellation);
         if (ImageName is not null && targets.Count > 1)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ImageName names one image; it cannot be used when saving several domains."),

@@ -38,7 +38,6 @@ public sealed class HostCleaner
 {
     // One cleaning run per host at a time in this process (the lease keeps other controllers out; this keeps runspaces apart).
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.OrdinalIgnoreCase);
-    private const string ReadScript = "if [ -f \"$1\" ]; then cat \"$1\"; fi";
 
     private readonly HostConnection _host;
     private readonly CleanupOptions _options;
@@ -59,13 +58,11 @@ public sealed class HostCleaner
     private async Task<HostRead> ReadAsync(CancellationToken ct)
     {
         var list = _host.RunXlAsync(ct, "list", "-v");
-        var raw = await _host.RunAsync(RemoteCommand.Script(ReadScript, _journal.JournalPath), ct).ConfigureAwait(false);
-        if (!raw.Succeeded)
-            throw new XenHostException("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
-                $"Could not read the journal {_journal.JournalPath} on {_host.Name}: {raw.StdErr.Trim()}");
+        var raw = await _host.RunAsync(_journal.ReadCommand, ct).ConfigureAwait(false);
+        if (!raw.Succeeded) throw _journal.ReadFailed(raw);
         var listed = await list.ConfigureAwait(false);
         if (!listed.Succeeded) throw XlFailure.From(listed, RemoteCommand.Xl("list", "-v"));
-        var entries = raw.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(JournalEntry.TryParse).OfType<JournalEntry>();
+        var entries = HostJournal.Parse(raw.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var running = XlListParser.Parse(listed.StdOut, _host.Name).Where(d => d.Name is not null && d.Name != "Domain-0")
             .GroupBy(d => d.Name!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Uuid, StringComparer.Ordinal);
         return new HostRead(new JournalState(entries), raw.StdOut.Count(c => c == '\n'), running);

@@ -15,9 +15,6 @@ public sealed class HostSnapshot
 
     public XenDomain? Running(string name) => Domains.FirstOrDefault(d => d.Name == name);
 
-    /// <summary>True when the journal says this module made the resource and has not removed it.</summary>
-    public bool Ours(string kind, string resource) => Journal.Find(kind, resource) is { Removed: false };
-
     public static async Task<HostSnapshot> ReadAsync(HostConnection connection, CancellationToken cancellationToken)
     {
         var journal = new HostJournal(connection);

@@ -194,7 +194,7 @@ public sealed class PoolStarter
         JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct, bool failedIsUndone = false, JObject? data = null) =>
         new JournaledStep { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name, Data = data }
             .RunAsync(snapshot.JournalWriter, before, after, command,
-                line => WithRetry(() => RunAsync(snapshot.Connection, domain.Name, line, ct), ct), failedIsUndone);
+                line => WithRetry(() => Step(snapshot.Connection.Name, t => snapshot.Connection.RunAsync(line, t), ct), ct), failedIsUndone);
 
     private async Task CheckAliveAsync(PoolDomain domain, DomainStartResult result, CancellationToken ct)
     {
@@ -238,9 +238,6 @@ public sealed class PoolStarter
     private static XenHostException Conflict(string host, string domain, string message) =>
         new("XenDomainConflict", XenErrorCategory.ResourceExists, host, message)
         { RecommendedAction = $"Rename {domain} in the pool file, or stop the existing domain yourself." };
-
-    private Task<CommandResult> RunAsync(HostConnection host, string? domain, RemoteCommand command, CancellationToken ct) =>
-        Step(host.Name, t => host.RunAsync(command, t), ct);
 
     /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>
     private async Task<T> Step<T>(string host, Func<CancellationToken, Task<T>> step, CancellationToken ct)

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using SmartDomains.Commands.Completers;
+
+namespace SmartDomains.Commands;
+
+/// <summary>
+/// Base of the cmdlets that act on domains given by name or from the pipeline (anything with Name or Domain, and Host): the
+/// per-domain actions and Save-XenImage. A domain given without a host is looked for in EndProcessing through
+/// <see cref="Targets"/>.
+/// </summary>
+public abstract class XenDomainTargetCmdlet : XenCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Domain")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Host")]
+    [ArgumentCompleter(typeof(XenHostNameCompleter))]
+    public object[]? XenHost { get; set; }
+
+    private protected DomainTargets Targets { get; } = new();
+
+    protected override void ProcessRecord() => Targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
+}
