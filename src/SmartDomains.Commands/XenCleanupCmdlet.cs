@@ -42,7 +42,7 @@ internal static class CleanupCommand
     internal static void Run(XenCmdlet cmdlet, IReadOnlyList<(HostConnection Connection, string? Pool)> targets, string? saveImages,
         bool graceful, int timeoutSeconds, int stepTimeoutSeconds, bool force, CancellationToken ct)
     {
-        var whatIf = cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
+        var whatIf = cmdlet.WhatIfRequested;
         var repository = saveImages is null ? null : cmdlet.GetUnresolvedProviderPathFromPSPath(saveImages);
         var connections = targets.Select(t => t.Connection).ToArray();
         var pools = targets.ToDictionary(t => t.Connection, t => t.Pool);

@@ -158,24 +158,52 @@ public abstract class XenCmdlet : PSCmdlet
     }
 
     /// <summary>
-    /// ShouldProcess that never prompts a non-interactive session: without -Force or -Confirm:$false a high-impact change is
-    /// refused there with XenConfirmationRequired, rather than hanging or failing on a prompt an overnight job cannot answer.
+    /// True when this run only says what it would do: -WhatIf (but not -WhatIf:$false), or $WhatIfPreference when -WhatIf is
+    /// not given. A switch is tested by its value, never by being bound: `-WhatIf:$DryRun` with $DryRun = $false runs.
+    /// </summary>
+    internal bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? IsOn(w)
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    /// <summary>-Confirm as given: true for -Confirm, false for -Confirm:$false, null when not given.</summary>
+    private bool? ConfirmRequested => MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) ? IsOn(c) : null;
+
+    private static bool IsOn(object? value) => value switch
+    {
+        SwitchParameter s => s.IsPresent,
+        bool b => b,
+        _ => LanguagePrimitives.IsTrue(value),
+    };
+
+    /// <summary>
+    /// ShouldProcess that never prompts a non-interactive session: without -Force or -Confirm:$false a change that
+    /// $ConfirmPreference would prompt for is refused there with XenConfirmationRequired, rather than hanging or failing on a
+    /// prompt an overnight job cannot answer. -WhatIf (or $WhatIfPreference) only reports; -Confirm asks even with -Force.
     /// </summary>
     internal bool ShouldChange(string target, string action, bool force)
     {
-        var bound = MyInvocation.BoundParameters;
-        if (bound.ContainsKey("WhatIf")) return ShouldProcess(target, action);
-        // -Force means "no questions", unless -Confirm asks for them explicitly.
-        if (force && !bound.ContainsKey("Confirm")) return true;
-        if (!IsInteractive && !bound.ContainsKey("Confirm") && NeedsPrompt())
+        if (WhatIfRequested) return ShouldProcess(target, action);
+        var confirm = ConfirmRequested;
+        if (confirm == false) return ShouldProcess(target, action);   // PowerShell itself turns the prompt off for -Confirm:$false
+        if (confirm == true)
         {
-            WriteError(new ErrorRecord(new InvalidOperationException(
-                    $"Changing {target} ({action}) needs confirmation, and this session cannot prompt. Pass -Force (or -Confirm:$false) to go ahead."),
-                "XenConfirmationRequired", ErrorCategory.PermissionDenied, target));
+            if (IsInteractive) return ShouldProcess(target, action);
+            WriteError(ConfirmationRequired(target, action, "-Confirm asks for a prompt, and this session cannot show one. Drop -Confirm, or pass -Force."));
+            return false;
+        }
+        // -Force means "no questions".
+        if (force) return true;
+        if (!IsInteractive && NeedsPrompt())
+        {
+            WriteError(ConfirmationRequired(target, action, "this session cannot prompt. Pass -Force (or -Confirm:$false) to go ahead."));
             return false;
         }
         return ShouldProcess(target, action);
     }
+
+    private static ErrorRecord ConfirmationRequired(string target, string action, string why) =>
+        new(new InvalidOperationException($"Changing {target} ({action}) needs confirmation: {why}"),
+            "XenConfirmationRequired", ErrorCategory.PermissionDenied, target);
 
     private bool NeedsPrompt()
     {

@@ -80,11 +80,35 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     [ValidateNotNullOrEmpty]
     public string StateDir { get; set; } = HostPaths.XenDefaults.StateDir;
 
+    /// <summary>
+    /// The vif hotplug script every domain on the host gets: one of Xen's (vif-bridge, vif-route, vif-nat, vif-openvswitch,
+    /// vif2) or a script under /etc/xen/scripts/. An operator setting, never a pool value.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? VifScript { get; set; }
+
     /// <summary>Replace a cached connection to the same host instead of reusing it.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     private readonly List<HostConnectionInfo> _targets = new();
+
+    protected override void BeginProcessing()
+    {
+        // Host settings reach every command on the host: typed like pool values, refused before anything connects.
+        if (VifScript is not null) Refuse(nameof(VifScript), VifScript, SmartDomains.Pools.HostValues.VifScript);
+        if (ParameterSetName == EmulatorSet) return;
+        Refuse(nameof(ConfigDir), ConfigDir, SmartDomains.Pools.HostValues.AbsolutePath);
+        Refuse(nameof(ImageDir), ImageDir, SmartDomains.Pools.HostValues.AbsolutePath);
+        Refuse(nameof(StateDir), StateDir, SmartDomains.Pools.HostValues.AbsolutePath);
+    }
+
+    private void Refuse(string parameter, string value, SmartDomains.Pools.HostValueType type)
+    {
+        if (type.IsValid(value)) return;
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(type.Refusal("-" + parameter, value)), "XenHostSettingInvalid", ErrorCategory.InvalidArgument, value));
+    }
 
     protected override void ProcessRecord()
     {
@@ -96,12 +120,12 @@ public sealed class ConnectXenHostCommand : XenCmdlet
                 break;
             case LocalSet:
                 foreach (var name in Name.Length == 0 ? new[] { Environment.MachineName } : Name)
-                    _targets.Add(new HostConnectionInfo { Name = name, Kind = HostKind.Local, ComputerName = "localhost", User = Environment.UserName, Paths = Paths() });
+                    _targets.Add(new HostConnectionInfo { Name = name, Kind = HostKind.Local, ComputerName = "localhost", User = Environment.UserName, Paths = Paths(), VifScript = VifScript });
                 break;
             case EmulatorSet:
                 var root = EmulatorRoot is null ? EmulatedHost.DefaultRoot : GetUnresolvedProviderPathFromPSPath(EmulatorRoot);
                 foreach (var name in Name.Length == 0 ? new[] { "emu1" } : Name)
-                    _targets.Add(Guard(() => EmulatedHost.CreateInfo(name, root, ModulePaths.EmulatorDir), name));
+                    _targets.Add(Guard(() => EmulatedHost.CreateInfo(name, root, ModulePaths.EmulatorDir, VifScript), name));
                 break;
         }
     }
@@ -160,6 +184,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
             KnownHostsFile = knownHosts,
             ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
             Paths = Paths(),
+            VifScript = VifScript,
         };
         return info.WithCredential(Credential?.GetNetworkCredential());
     }
@@ -174,7 +199,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
     private static bool SameEndpoint(HostConnectionInfo a, HostConnectionInfo b) =>
         a.Kind == b.Kind && a.ComputerName == b.ComputerName && a.Port == b.Port && a.User == b.User && a.KeyFile == b.KeyFile &&
-        a.HostKeyPolicy == b.HostKeyPolicy && a.Paths == b.Paths && !b.HasPassword;
+        a.HostKeyPolicy == b.HostKeyPolicy && a.Paths == b.Paths && a.VifScript == b.VifScript && !b.HasPassword;
 
     private HostConnectionInfo Guard(Func<HostConnectionInfo> create, string name)
     {

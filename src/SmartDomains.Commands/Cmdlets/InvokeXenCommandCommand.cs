@@ -28,7 +28,7 @@ public sealed class InvokeXenCommandCommand : XenCmdlet
     {
         var command = RemoteCommand.Xl(ArgumentList);
         var connections = _connections.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
-            .Where(c => ShouldProcess(c.Name, command.CommandLine)).ToArray();
+            .Where(c => ShouldChange(c.Name, command.CommandLine, false)).ToArray();
         foreach (var (_, result) in CollectFromHosts(connections, (c, _) => c.RunAsync(command, Cancellation)))
         {
             WriteObject(result);

@@ -90,7 +90,7 @@ public sealed class NewXenPoolCommand : XenCmdlet
             var info = XlInfoParser.Parse((await infoTask.ConfigureAwait(false)).StdOut, connection.Name);
             var host = connection.Host;
             (host.TotalMemoryMiB, host.FreeMemoryMiB, host.NrCpus, host.XenVersion) = (info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, info.XenVersion);
-            return (new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir), view);
+            return (new HostCapacity(connection.Name, info.TotalMemoryMiB, info.FreeMemoryMiB, info.NrCpus, host.ConfigDir, host.ImageDir, host.VifScript), view);
         });
         var previous = new Dictionary<string, PreviousPlacement>(StringComparer.Ordinal);
         foreach (var (connection, (_, view)) in read)

@@ -3,6 +3,7 @@ using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 using SmartDomains.Model;
+using SmartDomains.State;
 
 namespace SmartDomains.Commands.Cmdlets;
 
@@ -80,7 +81,16 @@ public sealed class RestoreXenImageCommand : XenCmdlet
             return;
         }
 
-        var describe = ImageRestorer.Describe(target, image, Paused);
+        // A tampered manifest is refused before anything, -WhatIf included.
+        if (ImageManifestRules.ForHost(image, target.Host) is { } refused)
+        {
+            WriteError(ToErrorRecord(ImageRestorer.Invalid(target, image, refused), image));
+            return;
+        }
+        JournalState journal;
+        try { journal = RunPumped(new[] { target }, _ => new HostJournal(target).ReadStateAsync(Cancellation)); }
+        catch (XenHostException e) { WriteError(ToErrorRecord(e, image)); return; }
+        var describe = ImageRestorer.Describe(target, image, Paused, journal);
         if (!ShouldChange($"{image.Domain} on {target.Name}", $"Restore image {image.Name} from {image.Location}" + Environment.NewLine + "    " +
                                                             string.Join(Environment.NewLine + "    ", describe), false)) return;
         var hosts = new List<HostConnection> { target };

@@ -63,11 +63,13 @@ public sealed class StartXenPoolCommand : XenCmdlet
             CheckSshBanner = SshBanner,
         };
 
-        if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        if (WhatIfRequested)
         {
+            // What a run would do depends on the hosts (running domains, what the journal says is ours): read them, change nothing.
+            var snapshots = CollectFromHosts(connections, (c, _) => HostSnapshot.ReadAsync(c, Cancellation)).ToDictionary(r => r.Connection.Name, r => r.Result, StringComparer.OrdinalIgnoreCase);
             var describer = new PoolStarter(pool, byName, options);
-            foreach (var domain in pool.Domains)
-                ShouldProcess($"{domain.Name} on {domain.Host}", string.Join(Environment.NewLine + "    ", describer.Describe(domain).Prepend("")));
+            foreach (var domain in pool.Domains.Where(d => snapshots.ContainsKey(d.Host!)))
+                ShouldProcess($"{domain.Name} on {domain.Host}", string.Join(Environment.NewLine + "    ", describer.Describe(domain, snapshots[domain.Host!]).Prepend("")));
             return;
         }
         if (!ShouldChange(pool.Name, $"Start {pool.DomainCount} domains on {string.Join(", ", pool.Hosts)}", false)) return;

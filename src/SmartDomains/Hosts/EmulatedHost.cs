@@ -18,7 +18,7 @@ public static class EmulatedHost
         }
     }
 
-    public static HostConnectionInfo CreateInfo(string name, string root, string emulatorDir)
+    public static HostConnectionInfo CreateInfo(string name, string root, string emulatorDir, string? vifScript = null)
     {
         if (!File.Exists(Path.Combine(emulatorDir, "xl.dll")))
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ResourceUnavailable, name,
@@ -48,6 +48,7 @@ public static class EmulatedHost
             ComputerName = "localhost",
             User = Environment.UserName,
             Paths = paths,
+            VifScript = vifScript,
             Environment = new Dictionary<string, string>
             {
                 ["PATH"] = emulatorDir + ":" + path,

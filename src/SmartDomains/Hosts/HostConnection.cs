@@ -40,7 +40,7 @@ public sealed class HostConnection : IDisposable
     /// <summary>Runs a command and returns its result whatever the exit code. Connection failures throw.</summary>
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
-        CommandLog?.Invoke($"[{Name}] {command.CommandLine}");
+        CommandLog?.Invoke($"[{Name}] {command.Display}");
         try
         {
             var result = await _transport.RunAsync(command, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,8 @@ public sealed class HostConnectionInfo
     /// <summary>Per-command timeout; a hung xl call fails instead of blocking forever.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public HostPaths Paths { get; init; } = HostPaths.XenDefaults;
+    /// <summary>The vif hotplug script every domain on this host gets (an operator setting from an allow-list), or null for xl's default.</summary>
+    public string? VifScript { get; init; }
     /// <summary>Environment given to every command (Local and Emulator hosts only; sshd ignores client environment).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

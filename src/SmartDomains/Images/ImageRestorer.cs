@@ -25,15 +25,17 @@ public static class ImageRestorer
     private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
         new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
 
-    public static IReadOnlyList<string> Describe(HostConnection host, XenImage image, bool paused)
+    /// <summary>What a restore would run (for -WhatIf and the prompt), decided as the run decides from the host's journal.</summary>
+    public static IReadOnlyList<string> Describe(HostConnection host, XenImage image, bool paused, JournalState journal)
     {
         var tmp = TempDirOf(host, image.Domain, "ATTEMPT");
         var lines = new List<string> { $"# verify sha256 {image.ArchiveSha256} of {image.Location}/{image.ArchiveFile}" };
         if (image.Store is { IsLocal: true }) lines.Add($"sftp put {RemoteCommand.Quote(image.Location + "/" + image.ArchiveFile)} {tmp}/{image.ArchiveFile}");
         lines.Add($"# unpack into {tmp} and verify the sha256 of {image.Members.Count} members");
-        foreach (var d in image.Disks) lines.Add(RemoteCommand.Script(ImageScripts.MoveInto, $"{tmp}/m/{d.Name}", d.OriginalPath, "new").CommandLine);
-        var cfg = ConfigTarget(host, image, null);
-        if (image.Config.Length > 0) lines.Add($"# write {cfg}");
+        foreach (var d in image.Disks)
+            lines.Add(RemoteCommand.Script(ImageScripts.MoveInto, $"{tmp}/m/{d.Name}", d.OriginalPath, journal.Find(ResourceKinds.Image, d.OriginalPath) is { Removed: false } ? "ours" : "new").CommandLine);
+        var cfg = ConfigTarget(host, image, journal);
+        if (image.Config.Length > 0) lines.Add(ConfigFileCommands.Write(cfg, image.Config, journal.Find(ResourceKinds.Config, cfg) is { Removed: false }).Display);
         lines.Add(RestoreCommand(image, cfg, $"{tmp}/m/{ImageSaver.MemoryMember}", paused).CommandLine);
         lines.Add(RemoteCommand.Script(ImageScripts.RemoveTree, tmp).CommandLine);
         return lines;
@@ -59,6 +61,8 @@ public static class ImageRestorer
         ArgumentNullException.ThrowIfNull(image);
         var store = image.Store ?? throw new ArgumentException("The image has no repository; get it with ImageStore.ListAsync.", nameof(image));
         status ??= _ => { };
+        // The manifest is input: checked before any host command, so a refused image leaves the host as it was.
+        if (ImageManifestRules.ForHost(image, host.Host) is { } refused) throw Invalid(host, image, refused);
         if (!image.Complete)
             throw new XenHostException(ImageErrorIds.NotFound, XenErrorCategory.InvalidOperation, host.Name, $"The image '{image.Name}' is not complete ({image.Problem}); it cannot be restored.");
         if (image.MemoryMember is null)
@@ -184,6 +188,11 @@ public static class ImageRestorer
             if (relay is not null) try { File.Delete(relay); } catch (IOException) { }
         }
     }
+
+    public static XenHostException Invalid(HostConnection host, XenImage image, ImageManifestRules.Problem problem) =>
+        new(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host.Name,
+            $"The image '{image.Name}' ({image.Location}) is refused: its manifest's {problem.Field} {problem.Reason}. Nothing was written on {host.Name}.")
+        { RecommendedAction = "Restore an image SmartDomains saved and nobody edited, or save the domain again." };
 
     private static XenHostException Corrupt(HostConnection host, XenImage image, string detail) =>
         new(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, host.Name,

@@ -238,7 +238,7 @@ public static class ImageSaver
                 if (!verify.Succeeded) throw ScriptFailure(verify, ImageErrorIds.Corrupt, $"The archive of {domain} on {host.Name} does not read back as written");
                 var final = store.ImageDirectory(name);
                 await RunOrThrow(host, RemoteCommand.All(
-                    RemoteCommand.Script(ImageScripts.WriteFile, image.ToJson(), partialOnHost + "/" + ImageStore.ManifestFile),
+                    RemoteCommand.Script(ImageScripts.WriteFile, partialOnHost + "/" + ImageStore.ManifestFile).WithInput(image.ToJson()),
                     journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
                     RemoteCommand.Script(ImageScripts.Publish, partialOnHost!, final),
                     journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),

@@ -50,8 +50,8 @@ internal static class ImageScripts
     internal const string MakeTemp = "rm -rf \"$1\" && mkdir -p \"$1\"";
     internal const string RemoveTree = "rm -rf \"$@\"";
 
-    /// <summary>$1 content, $2 path: writes a file atomically (the manifest).</summary>
-    internal const string WriteFile = "umask 022 && printf '%s' \"$1\" > \"$2.tmp\" && mv -f \"$2.tmp\" \"$2\"";
+    /// <summary>$1 path, the content on stdin: writes a file atomically (the manifest).</summary>
+    internal const string WriteFile = "umask 022 && cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
 
     /// <summary>$1 partial dir, $2 final dir: refuses (exit 17) when the final name is taken.</summary>
     internal const string Publish =
@@ -59,7 +59,9 @@ internal static class ImageScripts
 
     /// <summary>
     /// Unpacks and verifies. $1 temp dir, $2 archive, $3 its expected sha256, $4 compression, then pairs of member name and
-    /// sha256. Exit 65 on any mismatch, 127 when the decompressor is missing. Members end up in $1/m.
+    /// sha256. The archive is listed first: every entry must be a regular file named as a pair says, once (no link, device,
+    /// directory, absolute path or '..'), and only those names are extracted. Exit 65 on any mismatch or refused entry, 127
+    /// when the decompressor is missing. Members end up in $1/m.
     /// </summary>
     internal const string Unpack = HashFunctions +
         "t=$1; a=$2; x=$3; c=$4; shift 4; " +
@@ -67,10 +69,17 @@ internal static class ImageScripts
         "command -v $d >/dev/null 2>&1 || { echo \"smartdomains: $d is missing\" >&2; exit 127; }; " +
         "command -v tar >/dev/null 2>&1 || { echo 'smartdomains: tar is missing' >&2; exit 127; }; " +
         "h=$(hf \"$a\") || exit 1; if [ \"$h\" != \"$x\" ]; then echo \"smartdomains: sha256 of the archive $a is $h, expected $x\" >&2; exit 65; fi; " +
-        "rm -rf \"$t/m\" && mkdir -p \"$t/m\" || exit 1; " +
-        "if ! $d -dc < \"$a\" | (cd \"$t/m\" && tar -S -xf -); then echo \"smartdomains: the archive $a does not unpack\" >&2; exit 65; fi; " +
+        "rm -rf \"$t/m\" && mkdir -p \"$t/m\" || exit 1; names=' '; : > \"$t/names\" || exit 1; " +
+        "k=0; for v in \"$@\"; do if [ $k = 0 ]; then names=\"$names$v \"; printf '%s\\n' \"$v\" >> \"$t/names\" || exit 1; k=1; else k=0; fi; done; " +
+        "l=$($d -dc < \"$a\" | tar -tvf -) || { echo \"smartdomains: the archive $a does not unpack\" >&2; exit 65; }; seen=' '; " +
+        "while IFS= read -r e; do [ -n \"$e\" ] || continue; m=${e##* }; " +
+        "case $e in -*) ;; *) echo \"smartdomains: the archive $a holds an entry that is not a regular file: $e\" >&2; exit 65;; esac; " +
+        "case $names in *\" $m \"*) ;; *) echo \"smartdomains: the archive $a holds an entry the manifest does not list: $e\" >&2; exit 65;; esac; " +
+        "case $seen in *\" $m \"*) echo \"smartdomains: the archive $a holds $m twice\" >&2; exit 65;; esac; seen=\"$seen$m \"; " +
+        "done <<EOF\n$l\nEOF\n" +
+        "if ! $d -dc < \"$a\" | (cd \"$t/m\" && tar --no-same-owner -xf - --verbatim-files-from -T \"$t/names\"); then echo \"smartdomains: the archive $a does not unpack\" >&2; exit 65; fi; " +
         "while [ $# -ge 2 ]; do n=$1; s=$2; shift 2; " +
-        "if [ ! -f \"$t/m/$n\" ]; then echo \"smartdomains: member $n is missing from the archive\" >&2; exit 65; fi; " +
+        "if [ ! -f \"$t/m/$n\" ] || [ -L \"$t/m/$n\" ]; then echo \"smartdomains: member $n is missing from the archive or not a regular file\" >&2; exit 65; fi; " +
         "h=$(hf \"$t/m/$n\") || exit 1; if [ \"$h\" != \"$s\" ]; then echo \"smartdomains: member $n has sha256 $h, expected $s\" >&2; exit 65; fi; done";
 
     /// <summary>One line per path: "0" absent, "1 SIZE" present.</summary>

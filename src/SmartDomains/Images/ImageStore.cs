@@ -90,6 +90,7 @@ public sealed partial class ImageStore
             if (problem is null)
             {
                 if (image.Name != name) problem = $"the manifest names the image '{image.Name}'";
+                else if (ImageManifestRules.Structure(image) is { } refused) problem = $"the manifest's {refused}";
                 else if (!files.TryGetValue(image.ArchiveFile, out var size)) problem = $"the archive {image.ArchiveFile} is missing";
                 else if (size != image.ArchiveBytes) problem = $"the archive has {size} bytes, the manifest says {image.ArchiveBytes}";
             }

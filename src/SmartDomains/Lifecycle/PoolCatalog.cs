@@ -28,7 +28,7 @@ public static class PoolCatalog
             {
                 if (PoolRecord.FromJournal(resource.Last) is not { } record) continue;
                 var h = view.Connection.Host;
-                parts.Add((record, new HostCapacity(h.Name, h.TotalMemoryMiB ?? 0, h.FreeMemoryMiB ?? 0, h.NrCpus ?? 0, h.ConfigDir, h.ImageDir), view));
+                parts.Add((record, new HostCapacity(h.Name, h.TotalMemoryMiB ?? 0, h.FreeMemoryMiB ?? 0, h.NrCpus ?? 0, h.ConfigDir, h.ImageDir, h.VifScript), view));
             }
         }
         var pools = new List<XenPool>();

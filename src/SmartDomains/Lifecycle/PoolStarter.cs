@@ -33,16 +33,31 @@ public sealed class PoolStarter
         _events = events ?? NoPoolEvents.Instance;
     }
 
-    /// <summary>The exact host commands a start would run for one domain (for -WhatIf), storage first.</summary>
-    public IReadOnlyList<string> Describe(PoolDomain domain)
+    /// <summary>
+    /// The host commands a start would run for one domain (for -WhatIf), storage first, decided as the run decides: from the
+    /// host's domains and journal in <paramref name="snapshot"/>, or as for a fresh host when it is null.
+    /// </summary>
+    public IReadOnlyList<string> Describe(PoolDomain domain, HostSnapshot? snapshot = null)
     {
         var host = _hosts[domain.Host!];
+        var lines = new List<string>();
+        if (snapshot?.Running(domain.Name) is { } running)
+        {
+            var made = snapshot.Journal.Find(ResourceKinds.Domain, domain.Name);
+            if (made is not { Removed: false } || !DomainIdentity.IsTheOneMade(made, running.Uuid))
+                return new[] { $"# nothing: a domain named {domain.Name} runs on {host.Name} and SmartDomains did not create it (a conflict)" };
+            if (running.State != DomainState.Crashed)
+                return new[] { $"# nothing: {domain.Name} already runs (domid {running.DomId}); only its liveness is checked" };
+            lines.Add(RemoteCommand.Xl("destroy", domain.Name).CommandLine);
+        }
         var journal = new HostJournal(host);
         var storage = new HostStorage(host, journal, _options.Images);
-        var lines = new List<string>();
         foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name)) lines.AddRange(storage.DescribePrepare(item, _pool.Name));
-        lines.Add(ConfigFileCommands.Write(_pool.ConfigPath(domain), _pool.RenderConfig(domain), ours: true).CommandLine);
-        lines.Add(RemoteCommand.Xl("create", "-q", _pool.ConfigPath(domain)).CommandLine);
+        var path = _pool.ConfigPath(domain);
+        var ours = snapshot?.Journal.Find(ResourceKinds.Config, path) is { Removed: false, EverMade: true };
+        // The uuid is made at start; any uuid renders a config of the same size.
+        lines.Add(ConfigFileCommands.Write(path, _pool.RenderConfig(domain, Guid.Empty), ours).Display);
+        lines.Add(RemoteCommand.Xl("create", "-q", path).CommandLine);
         return lines;
     }
 

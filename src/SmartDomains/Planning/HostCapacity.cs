@@ -1,4 +1,5 @@
 namespace SmartDomains.Planning;
 
 /// <summary>What placement knows of a host: its free memory now, and where it keeps things.</summary>
-public sealed record HostCapacity(string Name, long TotalMemoryMiB, long FreeMemoryMiB, int NrCpus, string ConfigDir, string ImageDir);
+/// <param name="VifScript">The operator's vif hotplug script for the host (Connect-XenHost -VifScript), or null for xl's default.</param>
+public sealed record HostCapacity(string Name, long TotalMemoryMiB, long FreeMemoryMiB, int NrCpus, string ConfigDir, string ImageDir, string? VifScript = null);

@@ -30,10 +30,12 @@ public sealed class XenPool
     public long MemoryMiB => Domains.Sum(d => d.MemoryMiB);
 
     /// <summary>The exact xl.cfg of one domain, from the one renderer.</summary>
-    public string RenderConfig(PoolDomain domain, Guid? uuid = null) => XlConfigRenderer.Render(domain, Name, uuid);
+    public string RenderConfig(PoolDomain domain, Guid? uuid = null) => XlConfigRenderer.Render(domain, Name, uuid, HostOf(domain).VifScript);
 
-    public string ConfigPath(PoolDomain domain) =>
-        HostCapacities.First(h => string.Equals(h.Name, domain.Host, StringComparison.OrdinalIgnoreCase)).ConfigDir.TrimEnd('/') + "/" + domain.Name + ".cfg";
+    public string ConfigPath(PoolDomain domain) => HostOf(domain).ConfigDir.TrimEnd('/') + "/" + domain.Name + ".cfg";
+
+    private HostCapacity HostOf(PoolDomain domain) =>
+        HostCapacities.First(h => string.Equals(h.Name, domain.Host, StringComparison.OrdinalIgnoreCase));
 
     public override string ToString() => Name;
 }

@@ -41,8 +41,8 @@ public sealed class DomainBuilder
 
         var type = reader.String("type") ?? "pvh";
         var memory = reader.SizeMiB("memory");
-        var kernel = reader.Path("kernel");
-        var bootloader = reader.String("bootloader");
+        var kernel = reader.Typed("kernel", HostValues.AbsolutePath);
+        var bootloader = reader.Typed("bootloader", HostValues.Bootloader);
         if (memory is null && !fields.Fields.ContainsKey("memory"))
             _diagnostics.Add(file, declaration, $"domain '{groupName}' has no memory; set it or extend a template that does");
         if (type == "pv" && kernel is null && bootloader is null)
@@ -71,8 +71,8 @@ public sealed class DomainBuilder
                 VCpus = vcpus,
                 MaxVCpus = maxvcpus == 0 ? vcpus : maxvcpus,
                 Kernel = kernel,
-                Ramdisk = reader.Path("ramdisk"),
-                Cmdline = reader.String("cmdline"),
+                Ramdisk = reader.Typed("ramdisk", HostValues.AbsolutePath),
+                Cmdline = reader.Typed("cmdline", HostValues.Text),
                 Bootloader = bootloader,
                 OnCrash = reader.String("onCrash") ?? "destroy",
                 OnPoweroff = reader.String("onPoweroff") ?? "destroy",
@@ -166,10 +166,10 @@ public sealed class DomainBuilder
     {
         var r = reader.With(disk);
         var size = r.Bytes("size");
-        var from = r.String("from");
+        var from = r.Typed("from", HostValues.ImageName);
         if (size is null && from is null) r.Error(disk, null, "a disk needs a size, or a base image to clone ('from')");
         var backend = r.String("backend") ?? "file";
-        var vg = r.String("volumeGroup");
+        var vg = r.Typed("volumeGroup", HostValues.VolumeGroup);
         if (backend == "lvm" && vg is null) r.Error(disk, "backend", "an lvm disk needs a volumeGroup");
         return new PoolDisk
         {
@@ -179,7 +179,7 @@ public sealed class DomainBuilder
             VolumeGroup = vg,
             From = from,
             Filesystem = r.String("filesystem"),
-            Vdev = r.String("vdev") ?? "xvd" + (char)('a' + index),
+            Vdev = r.Typed("vdev", HostValues.Vdev) ?? "xvd" + (char)('a' + index),
             Access = r.String("access") ?? "rw",
         };
     }
@@ -187,20 +187,13 @@ public sealed class DomainBuilder
     private PoolNic Nic(MergedObject nic, int index, string domainName, Reader reader)
     {
         var r = reader.With(nic);
-        var mac = r.String("mac");
-        if (mac is not null && !System.Text.RegularExpressions.Regex.IsMatch(mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
-        {
-            r.Error(nic, "mac", $"'{mac}' is not a MAC address such as 00:16:3e:12:34:56");
-            mac = null;
-        }
-        var ip = r.String("ip");
-        if (ip is not null && !System.Net.IPAddress.TryParse(ip, out _)) r.Error(nic, "ip", $"'{ip}' is not an IP address");
+        var mac = r.Typed("mac", HostValues.Mac);
         return new PoolNic
         {
-            Bridge = r.String("bridge") ?? "xenbr0",
+            Bridge = r.Typed("bridge", HostValues.Bridge) ?? "xenbr0",
             Mac = mac?.ToLowerInvariant() ?? StableMac(domainName, index),
-            Ip = ip,
-            Model = r.String("model"),
+            Ip = r.Typed("ip", HostValues.IpAddress),
+            Model = r.Typed("model", HostValues.NicModel),
         };
     }
 

@@ -3,7 +3,9 @@ namespace SmartDomains.Pools;
 /// <summary>The shape of a value in a pool file.</summary>
 public enum FieldKind { String, Integer, Size, Duration, Boolean, NameOrNames, Parameters, Object, ObjectList, ObjectMap }
 
-public sealed record FieldSpec(FieldKind Kind, string? ObjectName = null, string[]? Allowed = null, long Min = long.MinValue, long Max = long.MaxValue);
+/// <param name="Type">For a string that reaches a host: the type its value must have (after placeholders are filled).</param>
+public sealed record FieldSpec(FieldKind Kind, string? ObjectName = null, string[]? Allowed = null, long Min = long.MinValue, long Max = long.MaxValue,
+    HostValueType? Type = null);
 
 /// <summary>
 /// Every key the pool language knows, per kind of object. The key names are a compatibility promise: never rename one.
@@ -44,18 +46,18 @@ public static class PoolSchema
                 ["size"] = new(FieldKind.Size),
                 ["format"] = new(FieldKind.String, Allowed: new[] { "raw", "qcow2" }),
                 ["backend"] = new(FieldKind.String, Allowed: new[] { "file", "lvm" }),
-                ["volumeGroup"] = new(FieldKind.String),
-                ["from"] = new(FieldKind.String),
+                ["volumeGroup"] = new(FieldKind.String, Type: HostValues.VolumeGroup),
+                ["from"] = new(FieldKind.String, Type: HostValues.ImageName),
                 ["filesystem"] = new(FieldKind.String, Allowed: new[] { "ext4" }),
-                ["vdev"] = new(FieldKind.String),
+                ["vdev"] = new(FieldKind.String, Type: HostValues.Vdev),
                 ["access"] = new(FieldKind.String, Allowed: new[] { "rw", "ro" }),
             },
             ["nic"] = new Dictionary<string, FieldSpec>
             {
-                ["bridge"] = new(FieldKind.String),
-                ["mac"] = new(FieldKind.String),
-                ["ip"] = new(FieldKind.String),
-                ["model"] = new(FieldKind.String),
+                ["bridge"] = new(FieldKind.String, Type: HostValues.Bridge),
+                ["mac"] = new(FieldKind.String, Type: HostValues.Mac),
+                ["ip"] = new(FieldKind.String, Type: HostValues.IpAddress),
+                ["model"] = new(FieldKind.String, Type: HostValues.NicModel),
             },
             ["liveness"] = new Dictionary<string, FieldSpec>
             {
@@ -84,10 +86,10 @@ public static class PoolSchema
             ["maxmem"] = new(FieldKind.Size),
             ["vcpus"] = new(FieldKind.Integer, Min: 1, Max: 512),
             ["maxvcpus"] = new(FieldKind.Integer, Min: 1, Max: 512),
-            ["kernel"] = new(FieldKind.String),
-            ["ramdisk"] = new(FieldKind.String),
-            ["cmdline"] = new(FieldKind.String),
-            ["bootloader"] = new(FieldKind.String),
+            ["kernel"] = new(FieldKind.String, Type: HostValues.AbsolutePath),
+            ["ramdisk"] = new(FieldKind.String, Type: HostValues.AbsolutePath),
+            ["cmdline"] = new(FieldKind.String, Type: HostValues.Text),
+            ["bootloader"] = new(FieldKind.String, Type: HostValues.Bootloader),
             ["onCrash"] = new(FieldKind.String, Allowed: CrashActions),
             ["onPoweroff"] = new(FieldKind.String, Allowed: CrashActions),
             ["onReboot"] = new(FieldKind.String, Allowed: CrashActions),

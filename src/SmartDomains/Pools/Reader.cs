@@ -62,15 +62,21 @@ internal sealed class Reader
 
     public string? String(string key) => Leaf(key) is { } leaf && leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
 
-    public string? Path(string key)
+    /// <summary>
+    /// A string that reaches a host, checked against its type after placeholders are filled; a refused value is null.
+    /// A value that came from a parameter names it, since the file itself may be fine.
+    /// </summary>
+    public string? Typed(string key, HostValueType type)
     {
         var value = String(key);
-        if (value is not null && !XenNames.IsValidPath(value))
-        {
-            _diagnostics.Add(Leaf(key)!.File, Leaf(key)!.Token, $"{key} '{value}' must be an absolute path of letters, digits and _ . / + -");
-            return null;
-        }
-        return value;
+        if (value is null || type.IsValid(value)) return value;
+        var leaf = Leaf(key)!;
+        var raw = (string)leaf.Token!;
+        var from = ParameterSubstitution.Names(raw);
+        var message = type.Refusal(key, value);
+        if (from.Count > 0) message += $" (filled from parameter {string.Join(", ", from.Select(n => "'" + n + "'"))})";
+        _diagnostics.Add(leaf.File, leaf.Token, message);
+        return null;
     }
 
     public bool? Boolean(string key) => Leaf(key) is { Token.Type: JTokenType.Boolean } leaf ? (bool)leaf.Token : null;

@@ -16,6 +16,11 @@ public sealed class RemoteCommand
     public string CommandLine { get; }
     /// <summary>The simple commands this line runs, in order (one, unless made with <see cref="All"/>).</summary>
     public IReadOnlyList<RemoteCommand> Steps { get; }
+    /// <summary>
+    /// What the command reads on standard input, or null for none. File contents travel here, not in argv: argv shows in
+    /// ps on dom0, is capped at 128 KiB and is echoed by -Verbose.
+    /// </summary>
+    public string? StandardInput { get; private init; }
 
     private RemoteCommand(string program, IReadOnlyList<string> arguments)
     {
@@ -33,6 +38,17 @@ public sealed class RemoteCommand
         Arguments = steps[0].Arguments;
         Steps = steps.SelectMany(s => s.Steps).ToArray();
         CommandLine = string.Join(" && ", Steps.Select(s => s.CommandLine));
+        var inputs = steps.Where(s => s.StandardInput is not null).ToArray();
+        if (inputs.Length > 1) throw new ArgumentException("Only one step of a command line can read standard input.");
+        StandardInput = inputs.FirstOrDefault()?.StandardInput;
+    }
+
+    /// <summary>The same command, given <paramref name="content"/> on standard input.</summary>
+    public RemoteCommand WithInput(string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (Steps.Count > 1) throw new InvalidOperationException("Give standard input to one step, then join the steps with All.");
+        return new RemoteCommand(Program, Arguments) { StandardInput = content };
     }
 
     /// <summary>Runs the steps in order in one round trip, stopping at the first that fails.</summary>
@@ -59,6 +75,10 @@ public sealed class RemoteCommand
         if (word.Length > 0 && Safe.IsMatch(word)) return word;
         return "'" + word.Replace("'", "'\\''") + "'";
     }
+
+    /// <summary>The command line as -WhatIf and -Verbose show it: the line, and how much it reads on standard input.</summary>
+    public string Display => StandardInput is null ? CommandLine
+        : $"{CommandLine} < ({System.Text.Encoding.UTF8.GetByteCount(StandardInput)} bytes on standard input)";
 
     public override string ToString() => CommandLine;
 }

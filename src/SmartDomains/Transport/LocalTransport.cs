@@ -42,9 +42,9 @@ public sealed class LocalTransport : IHostTransport
         foreach (var (key, value) in _info.Environment) psi.Environment[key] = value;
 
         using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await WriteInputAsync(process, command.StandardInput, cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_info.CommandTimeout);
         try
@@ -67,6 +67,21 @@ public sealed class LocalTransport : IHostTransport
             StdErr = await stderr.ConfigureAwait(false),
             Duration = watch.Elapsed,
         };
+    }
+
+    /// <summary>Sends the command's standard input (if any) and closes it; a command that exits early is not an error here.</summary>
+    private static async Task WriteInputAsync(Process process, string? input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (input is not null)
+            {
+                var bytes = new System.Text.UTF8Encoding(false).GetBytes(input);
+                await process.StandardInput.BaseStream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
+            process.StandardInput.Close();
+        }
+        catch (IOException) { /* the command closed its input early: its exit code tells */ }
     }
 
     public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken) =>

@@ -155,7 +155,14 @@ public sealed class SshTransport : IHostTransport
         timeout.CancelAfter(_info.CommandTimeout);
         try
         {
-            await cmd.ExecuteAsync(timeout.Token).ConfigureAwait(false);
+            var run = cmd.ExecuteAsync(timeout.Token);
+            if (command.StandardInput is not null)
+            {
+                // Disposing the stream sends EOF, so the command sees the end of its input.
+                await using (var input = cmd.CreateInputStream())
+                    await input.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(command.StandardInput), timeout.Token).ConfigureAwait(false);
+            }
+            await run.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
