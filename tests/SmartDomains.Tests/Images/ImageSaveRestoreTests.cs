@@ -233,13 +233,34 @@ public sealed class ImageSaveRestoreTests
     [Fact]
     public async Task Restore_refuses_to_overwrite_a_file_the_module_did_not_make()
     {
+        using var h = new ImageHost("own");
+        var (_, disks) = await h.CreateDomainAsync("m", ("m.img", 4L << 20, 1, 11));
+        var image = await ImageSaver.SaveAsync(h.Connection, "m", ImageStore.Local(h.LocalRepo), false, null, None);
+        // The journal forgets the disk (as after Clear-XenHost), and someone else puts a file at its path.
+        var journal = new HostJournal(h.Connection);
+        await journal.AppendAsync(new JournalEntry { Op = JournalOp.Undo, Kind = ResourceKinds.Image, Resource = disks[0], Domain = "m" }, None);
+        await journal.AppendAsync(new JournalEntry { Op = JournalOp.Undone, Kind = ResourceKinds.Image, Resource = disks[0], Domain = "m" }, None);
+        await File.WriteAllTextAsync(disks[0], "not the module's");
+        var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, image, false, null, None));
+        Assert.Equal(SmartDomains.Storage.StorageErrorIds.Conflict, e.ErrorId);
+        Assert.Equal("not the module's", await File.ReadAllTextAsync(disks[0]));
+        Assert.Null(await h.StateOfAsync("m"));
+    }
+
+    [Fact]
+    public async Task Restore_on_a_host_whose_directories_do_not_hold_the_images_paths_is_refused_before_any_command()
+    {
         using var src = new ImageHost("src");
         await src.CreateDomainAsync("m", ("m.img", 4L << 20, 1, 11));
         var image = await ImageSaver.SaveAsync(src.Connection, "m", ImageStore.Local(src.LocalRepo), false, null, None);
         using var dst = new ImageHost("dst", src.Root);
-        // The same absolute path on the second host (shared filesystem here) is not in dst's journal.
+        var commands = new List<string>();
+        dst.Connection.CommandLog = commands.Add;
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(dst.Connection, image, false, null, None));
-        Assert.Equal(SmartDomains.Storage.StorageErrorIds.Conflict, e.ErrorId);
+        Assert.Equal(ImageErrorIds.Invalid, e.ErrorId);
+        Assert.Contains("members[1].originalPath", e.Message);
+        Assert.Contains(dst.ImageDir, e.Message);
+        Assert.Empty(commands);
         Assert.Null(await dst.StateOfAsync("m"));
     }
 
