@@ -39,7 +39,7 @@ public sealed class DomainBuilder
         var count = Count(declaration, file, parameters);
         var (line, column) = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (0, 0);
 
-        var type = reader.String("type") ?? "pvh";
+        var type = reader.Typed("type", FieldSpec.Of("domain", "type")) ?? "pvh";
         var memory = reader.SizeMiB("memory");
         var kernel = reader.Typed("kernel", HostValues.AbsolutePath);
         var bootloader = reader.Typed("bootloader", HostValues.Bootloader);
@@ -74,15 +74,15 @@ public sealed class DomainBuilder
                 Ramdisk = reader.Typed("ramdisk", HostValues.AbsolutePath),
                 Cmdline = reader.Typed("cmdline", HostValues.Text),
                 Bootloader = bootloader,
-                OnCrash = reader.String("onCrash") ?? "destroy",
-                OnPoweroff = reader.String("onPoweroff") ?? "destroy",
-                OnReboot = reader.String("onReboot") ?? "restart",
+                OnCrash = reader.Typed("onCrash", FieldSpec.Of("domain", "onCrash")) ?? "destroy",
+                OnPoweroff = reader.Typed("onPoweroff", FieldSpec.Of("domain", "onPoweroff")) ?? "destroy",
+                OnReboot = reader.Typed("onReboot", FieldSpec.Of("domain", "onReboot")) ?? "restart",
                 Disks = reader.List("disks").Select((d, i) => Disk(d, i, reader)).ToArray(),
                 Network = reader.List("network").Select((n, i) => Nic(n, i, name, reader)).ToArray(),
                 Liveness = Liveness(liveness, reader),
                 PinnedHost = placement is null ? null : reader.With(placement).String("host"),
                 AntiAffinity = placement is null ? null : reader.With(placement).String("antiAffinity"),
-                PlacementPolicy = placement is null ? null : reader.With(placement).String("policy"),
+                PlacementPolicy = placement is null ? null : reader.With(placement).Typed("policy", FieldSpec.Of("placement", "policy")),
                 DependsOn = reader.Names("dependsOn"),
                 Origins = Origins(reader, file, declaration),
                 TemplateChain = resolved.Chain,
@@ -168,19 +168,19 @@ public sealed class DomainBuilder
         var size = r.Bytes("size");
         var from = r.Typed("from", HostValues.ImageName);
         if (size is null && from is null) r.Error(disk, null, "a disk needs a size, or a base image to clone ('from')");
-        var backend = r.String("backend") ?? "file";
+        var backend = r.Typed("backend", FieldSpec.Of("disk", "backend")) ?? "file";
         var vg = r.Typed("volumeGroup", HostValues.VolumeGroup);
         if (backend == "lvm" && vg is null) r.Error(disk, "backend", "an lvm disk needs a volumeGroup");
         return new PoolDisk
         {
             SizeBytes = size ?? 0,
-            Format = r.String("format") ?? (backend == "lvm" ? "raw" : from is null ? "raw" : "qcow2"),
+            Format = r.Typed("format", FieldSpec.Of("disk", "format")) ?? (backend == "lvm" ? "raw" : from is null ? "raw" : "qcow2"),
             Backend = backend,
             VolumeGroup = vg,
             From = from,
-            Filesystem = r.String("filesystem"),
+            Filesystem = r.Typed("filesystem", FieldSpec.Of("disk", "filesystem")),
             Vdev = r.Typed("vdev", HostValues.Vdev) ?? "xvd" + (char)('a' + index),
-            Access = r.String("access") ?? "rw",
+            Access = r.Typed("access", FieldSpec.Of("disk", "access")) ?? "rw",
         };
     }
 

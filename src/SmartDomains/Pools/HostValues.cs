@@ -112,6 +112,10 @@ public static partial class HostValues
         $"one of Xen's scripts ({string.Join(", ", XenVifScripts)}) or an absolute path under {HotplugScriptDir} of letters, digits and _ . + -",
         IsVifScript);
 
+    /// <summary>A value from a fixed list (a domain type, an on_crash action, a disk format...).</summary>
+    public static HostValueType OneOf(IReadOnlyList<string> allowed) =>
+        new("one of the values it takes", "use one of: " + string.Join(", ", allowed), v => allowed.Contains(v, StringComparer.Ordinal));
+
     /// <summary>Free text that xl.cfg carries as a quoted string (cmdline): anything libxlutil reads back exactly.</summary>
     public static readonly HostValueType Text = new("text xl.cfg can carry",
         "at most 4096 characters, no control character other than tab, newline and carriage return, and no unpaired UTF-16 surrogate",

@@ -5,7 +5,14 @@ public enum FieldKind { String, Integer, Size, Duration, Boolean, NameOrNames, P
 
 /// <param name="Type">For a string that reaches a host: the type its value must have (after placeholders are filled).</param>
 public sealed record FieldSpec(FieldKind Kind, string? ObjectName = null, string[]? Allowed = null, long Min = long.MinValue, long Max = long.MaxValue,
-    HostValueType? Type = null);
+    HostValueType? Type = null)
+{
+    /// <summary>What a string value must be: its host type, or one of <see cref="Allowed"/>.</summary>
+    public HostValueType? TypeOrChoice { get; } = Type ?? (Allowed is null ? null : HostValues.OneOf(Allowed));
+
+    /// <summary>The type of a string key of an object kind ("disk", "format").</summary>
+    public static HostValueType Of(string kind, string key) => PoolSchema.Objects[kind][key].TypeOrChoice!;
+}
 
 /// <summary>
 /// Every key the pool language knows, per kind of object. The key names are a compatibility promise: never rename one.

@@ -37,10 +37,8 @@ public sealed class SchemaValidator
             case FieldKind.String:
                 if (!Expect(value, key, "a string", JTokenType.String)) return;
                 var text = (string)value!;
-                if (spec.Allowed is not null && !HasPlaceholder(text) && !spec.Allowed.Contains(text))
-                    _diagnostics.Add(_file, value, $"'{text}' is not a valid {key}; use one of: {string.Join(", ", spec.Allowed)}");
-                if (spec.Type is not null && !HasPlaceholder(text) && !spec.Type.IsValid(text))
-                    _diagnostics.Add(_file, value, spec.Type.Refusal(key, text));
+                if (spec.TypeOrChoice is { } type && !HasPlaceholder(text) && !type.IsValid(text))
+                    _diagnostics.Add(_file, value, type.Refusal(key, text));
                 break;
             case FieldKind.Integer:
                 if (value.Type == JTokenType.String && HasPlaceholder((string)value!)) return;

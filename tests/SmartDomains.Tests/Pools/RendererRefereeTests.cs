@@ -68,6 +68,76 @@ public sealed class RendererRefereeTests : IDisposable
         CheckAgainstLibxlutil(pool.RenderConfig(pool.Domains[0]), pool.Domains[0]);
     }
 
+    public static TheoryData<string> SpecBreakers => new()
+    {
+        "xenbr0,script=/tmp/x", "xenbr0=1", "xen\"br0", "xen'br0", "xen\\br0", "xen\nbr0", "xen\u0001br0", "xen br0", "",
+    };
+
+    [Theory]
+    [MemberData(nameof(SpecBreakers))]
+    public void The_renderer_refuses_a_spec_value_that_could_end_its_pair_even_past_the_pool_language(string bad)
+    {
+        // Objects made in code skip the loader's types: the renderer is the second line of defence.
+        var nics = new[]
+        {
+            new PoolNic { Mac = "00:16:3e:00:00:01", Bridge = bad },
+            new PoolNic { Mac = "00:16:3e:00:00:01", Model = bad },
+            new PoolNic { Mac = bad },
+            new PoolNic { Mac = "00:16:3e:00:00:01", Ip = bad },
+        };
+        foreach (var nic in nics)
+            Assert.Equal(XlConfigRenderer.ValueRefusedId, Assert.Throws<XenHostException>(() => XlConfigRenderer.VifSpec(nic)).ErrorId);
+        var disk = new PoolDisk { Vdev = bad, Target = "/var/lib/xen/images/d.img" };
+        Assert.Equal(XlConfigRenderer.ValueRefusedId, Assert.Throws<XenHostException>(() => XlConfigRenderer.DiskSpec(disk)).ErrorId);
+        Assert.Equal(XlConfigRenderer.ValueRefusedId, Assert.Throws<XenHostException>(() => XlConfigRenderer.VifSpec(new PoolNic { Mac = "00:16:3e:00:00:01" }, bad)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData(0x01)]
+    [InlineData(0x1b)]
+    [InlineData(0x00)]
+    [InlineData(0x7f)]
+    [InlineData(0xd800)]   // an unpaired surrogate (made here: attribute strings cannot hold one)
+    public void A_string_setting_that_cannot_round_trip_through_libxlutil_is_refused(int bad) =>
+        Assert.Equal(XlConfigRenderer.ValueRefusedId, Assert.Throws<XenHostException>(() => XlConfigRenderer.Str("console=hvc0 " + (char)bad + "x")).ErrorId);
+
+    [Theory]
+    [InlineData("a \"quoted\" \\ back\\slash $HOME ${x} `id` $(reboot)")]
+    [InlineData("two\nlines\r\n\tand a tab")]
+    [InlineData("\ud83d\ude00 and ünïcödé")]
+    public void A_string_setting_is_read_back_by_libxlutil_exactly(string value)
+    {
+        Assert.True(Libxlutil.Available, "libxlutil.so.4.17 (Debian libxenmisc4.17) is needed as the referee; install it.");
+        var text = "cmdline = " + XlConfigRenderer.Str(value) + "\n";
+        var result = Libxlutil.Parse(Encoding.UTF8.GetBytes(text), "s.cfg", r => Assert.Equal((0, value), Libxlutil.GetString(r.Cfg, "cmdline")));
+        Assert.Equal(0, result.Rc);
+    }
+
+    [Fact]
+    public void A_hosts_vif_script_is_the_only_way_a_script_key_reaches_a_vif_and_it_comes_from_the_allow_list()
+    {
+        Assert.True(Libxlutil.Available, "libxlutil.so.4.17 (Debian libxenmisc4.17) is needed as the referee; install it.");
+        var hosts = Hosts.Select(h => h with { VifScript = h.Name == "b" ? "vif-openvswitch" : null }).ToArray();
+        var pool = PoolPlanner.Plan(PoolFixture.Loader().LoadFile(PoolFixture.Sample("glite-lab.json")), hosts);
+        var checkedVifs = 0;
+        foreach (var domain in pool.Domains.Where(d => d.Network.Count > 0))
+            Assert.Equal(0, Libxlutil.Parse(Encoding.UTF8.GetBytes(pool.RenderConfig(domain)), "v.cfg", r =>
+                Assert.All(Libxlutil.GetList(r.Cfg, "vif").Items, v =>
+                {
+                    checkedVifs++;
+                    if (domain.Host == "b") Assert.EndsWith(",script=vif-openvswitch", v);
+                    else Assert.DoesNotContain("script=", v);
+                })).Rc);
+        Assert.True(checkedVifs > 0);
+        Assert.Contains(pool.Domains, d => d.Host == "b");
+        Assert.True(SmartDomains.Pools.HostValues.VifScript.IsValid("/etc/xen/scripts/vif-site"));
+        foreach (var bad in new[] { "/tmp/x", "/etc/xen/scripts/../../../tmp/x", "/etc/xen/scripts/a b", "vif-bridge;reboot", "bash" })
+        {
+            Assert.False(SmartDomains.Pools.HostValues.VifScript.IsValid(bad), bad);
+            Assert.Throws<XenHostException>(() => XlConfigRenderer.VifSpec(new PoolNic { Mac = "00:16:3e:00:00:01" }, bad));
+        }
+    }
+
     private static void CheckAgainstLibxlutil(string text, PoolDomain domain)
     {
         Libxlutil.RefResult? checkedResult = null;
