@@ -22,5 +22,16 @@ public abstract class XenDomainTargetCmdlet : XenCmdlet
 
     private protected DomainTargets Targets { get; } = new();
 
-    protected override void ProcessRecord() => Targets.Add(Name, XenHost is null ? null : ResolveConnections(XenHost));
+    protected override void ProcessRecord()
+    {
+        // A name reaches xl on the host: one that is not a Xen name (or is Domain-0) is refused here, per item.
+        var names = Name.Where(n =>
+        {
+            if (SmartDomains.Pools.XenNames.IsValidName(n)) return true;
+            WriteError(new ErrorRecord(new ArgumentException($"{SmartDomains.Pools.HostValues.Show(n)} is not a domain name SmartDomains acts on: {SmartDomains.Pools.XenNames.NameRule}."),
+                "XenDomainNameInvalid", ErrorCategory.InvalidArgument, n));
+            return false;
+        }).ToArray();
+        if (names.Length > 0) Targets.Add(names, XenHost is null ? null : ResolveConnections(XenHost));
+    }
 }

@@ -42,6 +42,8 @@ public sealed class RestoreXenImageCommand : XenCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == "Name" && !ImageStore.IsValidName(Name))
+            ThrowTerminatingError(ToErrorRecord(ImageStore.InvalidName(Name), Name));
         XenImage image;
         if (ParameterSetName == "Object")
         {

@@ -29,6 +29,12 @@ public sealed class SaveXenImageCommand : XenDomainTargetCmdlet
     [Parameter]
     public SwitchParameter Checkpoint { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        if (ImageName is not null && !ImageStore.IsValidName(ImageName))
+            ThrowTerminatingError(XenCmdlet.ToErrorRecord(ImageStore.InvalidName(ImageName), ImageName));
+    }
+
     protected override void EndProcessing()
     {
         // Where xl lists it, and where an interrupted save of it waits to be finished.

@@ -59,10 +59,12 @@ public sealed partial class ImageStore
 
     public static void ValidateName(string name)
     {
-        if (!IsValidName(name))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, null,
-                $"'{name}' is not a valid image name: use letters, digits, '.', '_', '+' and '-' (at most 128, not ending in {PartialSuffix}).");
+        if (!IsValidName(name)) throw InvalidName(name);
     }
+
+    public static XenHostException InvalidName(string name) =>
+        new(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, null,
+            $"{Pools.HostValues.Show(name)} is not a valid image name: use letters, digits, '.', '_', '+' and '-' (at most 128, not ending in {PartialSuffix}).");
 
     public Task<IReadOnlyList<XenImage>> ListAsync(CancellationToken ct) => ListAsync(false, ct);
 
