@@ -195,8 +195,17 @@ $WhatIfPreference = $false
 $r.afterWhatIfPreference = Running
 $null = Pool 'sp-c' | Start-XenPool -WhatIf
 $r.afterWhatIf = Running
+$ConfirmPreference = 'Low'
+$e = $null; $r.confirmLowStart = Pool 'sp-d' | Start-XenPool -ErrorVariable e -ErrorAction SilentlyContinue | Statuses; $r.confirmLowErrors = @($e.FullyQualifiedErrorId)
+$ConfirmPreference = 'High'
+$r.afterConfirmLow = Running
 $e = $null; $r.confirmFalse = Clear-XenHost -Confirm:$false -ErrorVariable e | Statuses; $r.confirmFalseErrors = @($e.FullyQualifiedErrorId)
 $r.afterConfirmFalse = Running
+$null = Pool 'sp-e' | Start-XenPool
+$ConfirmPreference = 'None'
+$e = $null; $r.confirmNone = Clear-XenHost -ErrorVariable e | Statuses; $r.confirmNoneErrors = @($e.FullyQualifiedErrorId)
+$ConfirmPreference = 'High'
+$r.afterConfirmNone = Running
 "===JSON==="
 $r | ConvertTo-Json -Depth 4
 '@
@@ -235,6 +244,18 @@ $r | ConvertTo-Json -Depth 4
         $whatIfText | Should -Match 'bytes on standard input' -Because $childOutput
         $whatIfText | Should -Match 'xl create -q \S*sp-c\.cfg'
         $r.afterWhatIf | Should -Be @('sp-a')
+    }
+
+    It '$ConfirmPreference = Low makes Start-XenPool ask, which a non-interactive session refuses with XenConfirmationRequired' {
+        $r.confirmLowErrors | Should -BeLike 'XenConfirmationRequired*' -Because $childOutput
+        $r.confirmLowStart | Should -BeNullOrEmpty
+        $r.afterConfirmLow | Should -Be @('sp-a')
+    }
+
+    It '$ConfirmPreference = None lets Clear-XenHost go ahead without -Force, as PowerShell''s own cmdlets do' {
+        $r.confirmNoneErrors | Should -BeNullOrEmpty -Because $childOutput
+        $r.confirmNone | Should -Not -BeNullOrEmpty
+        $r.afterConfirmNone | Should -BeNullOrEmpty
     }
 
     It '-Confirm:$false goes ahead without a prompt' {

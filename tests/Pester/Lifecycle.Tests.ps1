@@ -217,7 +217,8 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
             $out = Get-Content -Raw $transcript
             $out | Should -Match 'xl create -q /etc/xen/d1.cfg'
             $out | Should -Match 'truncate'
-            ($set | ForEach-Object { @(Get-Log $_).Count }) | Should -Be $before
+            # It reads the pool's hosts (what runs, what the journal says is ours) to say what a run would do; it changes nothing.
+            for ($i = 0; $i -lt $set.Count; $i++) { @(Get-Log $set[$i] | Select-Object -Skip $before[$i]).Command | Where-Object { $_ -notmatch '^xl list' } | Should -BeNullOrEmpty }
             Invoke-TestHostShell -Host $set[2] -Command 'test -e /etc/xen/d1.cfg && echo yes || echo no' | Should -Match 'no'
         }
 

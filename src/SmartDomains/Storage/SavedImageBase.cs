@@ -18,6 +18,10 @@ internal static class SavedImageBase
         var manifestPath = Path.Combine(dir, "manifest.json");
         if (!File.Exists(manifestPath)) return null;
         var image = XenImage.FromJson(File.ReadAllText(manifestPath));
+        // The manifest names files on this machine (the archive, the cache): an edited one is refused before any is touched.
+        if (ImageManifestRules.Structure(image) is { } refused)
+            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, null,
+                $"The saved image {parts[0]} in {repository} is refused as a base image: its manifest's {refused}.");
         var member = image.Members.FirstOrDefault(m => m.Name == parts[1] && m.Kind == "disk")
             ?? throw new XenHostException(StorageErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, null,
                 $"The saved image {parts[0]} has no disk named '{parts[1]}'; it has: {string.Join(", ", image.Members.Where(m => m.Kind == "disk").Select(m => m.Name))}.");

@@ -27,4 +27,22 @@ public sealed class SavedImageAsBaseTests
         var missing = Assert.Throws<XenHostException>(() => repository.Resolve($"{image.Name}/disk-7"));
         Assert.Contains("has no disk named 'disk-7'", missing.Message);
     }
+
+    [Fact]
+    public async Task An_edited_manifest_is_refused_before_its_cache_directory_is_made_from_it()
+    {
+        using var h = new ImageHost();
+        await h.CreateDomainAsync("gold", ("gold-xvda.img", 4L << 20, 1, 9));
+        var image = await ImageSaver.SaveAsync(h.Connection, "gold", ImageStore.Local(h.LocalRepo), false, null, CancellationToken.None);
+        var manifest = Path.Combine(h.LocalRepo, image.Name, "manifest.json");
+        var json = Newtonsoft.Json.Linq.JObject.Parse(await File.ReadAllTextAsync(manifest));
+        // Its first 16 characters name the cache directory: unchecked, these climbed out of the repository (to <root>/outside-xx).
+        json["archiveSha256"] = "../../outside-xx" + new string('0', 48);
+        await File.WriteAllTextAsync(manifest, json.ToString());
+        var e = Assert.Throws<XenHostException>(() => new ImageRepository(h.LocalRepo).Resolve($"{image.Name}/disk-0"));
+        Assert.Equal(ImageErrorIds.Invalid, e.ErrorId);
+        Assert.Contains("archiveSha256", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(h.LocalRepo, ".extracted")));
+        Assert.False(Directory.Exists(Path.Combine(h.Root, "outside-xx")));
+    }
 }
