@@ -2,6 +2,11 @@
 # Run: dotnet pwsh -NoProfile -File tests/Harness/Invoke-HarnessTests.ps1
 # Set SMARTDOMAINS_EMULATOR_DIR to a published xl emulator to also run `xl list` through it.
 
+BeforeDiscovery {
+    # The harness makes network namespaces and runs sshd: root and openssh-server (the test command installs it as root).
+    $script:canRunHosts = $IsLinux -and ((id -u) -eq 0) -and (Test-Path /usr/sbin/sshd)
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../Harness/TestHosts.psm1') -Force
 
@@ -53,7 +58,7 @@ AfterAll {
     if (-not $script:RealEmulator) { Remove-Item -LiteralPath $script:EmulatorDir -Recurse -Force -ErrorAction Ignore }
 }
 
-Describe 'Start-TestHostSet' {
+Describe 'Start-TestHostSet' -Skip:(-not $canRunHosts) {
     It 'returns the documented properties' {
         $h = $script:Set[0]
         foreach ($p in 'Name', 'Namespace', 'Address', 'Port', 'User', 'ClientKeyFile', 'HostKeyFingerprint', 'HostPublicKeyLine',
@@ -147,7 +152,7 @@ Describe 'Start-TestHostSet' {
     }
 }
 
-Describe 'Invoke-TestHostShell' {
+Describe 'Invoke-TestHostShell' -Skip:(-not $canRunHosts) {
     It 'runs inside the host''s mount and network namespace' {
         $h = $script:Set[0]
         Invoke-TestHostShell -Host $h 'echo inside > /etc/xen/from-shell'
@@ -165,7 +170,7 @@ Describe 'Invoke-TestHostShell' {
     }
 }
 
-Describe 'sshd faults' {
+Describe 'sshd faults' -Skip:(-not $canRunHosts) {
     It 'Stop-TestHostSshd refuses new connections but keeps sessions; -KillSessions ends them' {
         $h = $script:Set[1]
         $session = Start-Process ssh -PassThru -RedirectStandardOutput /dev/null -RedirectStandardError (Join-Path $h.Dir 'session.err') -ArgumentList @(
@@ -223,7 +228,7 @@ Describe 'sshd faults' {
     }
 }
 
-Describe 'New-TestKnownHostsFile' {
+Describe 'New-TestKnownHostsFile' -Skip:(-not $canRunHosts) {
     It 'writes [address]:port lines for a non-22 port' {
         $fake = [pscustomobject]@{ Address = '10.231.9.2'; Port = 2222; HostPublicKeyLine = 'ssh-ed25519 AAAAtest'; Dir = $script:Set[0].Dir }
         $path = New-TestKnownHostsFile -Hosts $fake -Path (Join-Path $script:Set[0].Dir 'kh-port')
@@ -231,7 +236,7 @@ Describe 'New-TestKnownHostsFile' {
     }
 }
 
-Describe 'Stop-TestHostSet' {
+Describe 'Stop-TestHostSet' -Skip:(-not $canRunHosts) {
     It 'leaves no namespace, veth, process, directory or marker behind, and is safe to call twice' {
         $pids = @($script:Set.SshdPid) + @($script:Set.AnchorPid) | Where-Object { $_ }
         $pids.Count | Should -Be 6
@@ -261,7 +266,7 @@ Describe 'Stop-TestHostSet' {
     }
 }
 
-Describe 'Crash cleanup' {
+Describe 'Crash cleanup' -Skip:(-not $canRunHosts) {
     BeforeAll {
         $script:ModulePath = (Resolve-Path (Join-Path $PSScriptRoot '../Harness/TestHosts.psm1')).ProviderPath
         # A child pwsh that starts one host, prints its name and waits to be killed.

@@ -29,7 +29,8 @@ How an example runs
 What is asserted
     The example completes without a terminating error and writes no error record to the error stream. An example whose code
     starts with '# Expected error: <ErrorId>' must record an error with that id (in $Error, so -ErrorAction SilentlyContinue
-    is fine). An example whose code starts with '# Not run by the tests: <reason>' is skipped with that reason.
+    is fine). An example whose code starts with '# Not run by the tests: <reason>' is skipped with that reason; one with a line
+    '# Needs: <program>' is skipped when the program is not on this machine (emulated hosts use this machine's tools).
 #>
 
 BeforeDiscovery {
@@ -64,6 +65,9 @@ BeforeDiscovery {
                 Title         = $e.Title
                 Code          = $e.Code
                 Skip          = if ($first -match '^\s*#\s*Not run by the tests:\s*(.+)$') { $Matches[1].Trim() }
+                                elseif ($e.Code -match '(?m)^\s*#\s*Needs:\s*(\S+)' -and -not (Get-Command $Matches[1] -CommandType Application -ErrorAction Ignore)) {
+                                    "it needs $($Matches[1]) on the host, which this machine lacks (the test command installs it as root)"
+                                }
                 ExpectedError = if ($first -match '^\s*#\s*Expected error:\s*(\w+)') { $Matches[1] }
             }
         }

@@ -14,6 +14,7 @@ namespace SmartDomains.Tests.Pools;
 /// faithfully: Xen's own libxlutil reads the rendered xl.cfg back with exactly the settings and spec keys the pool gives and
 /// exactly the value written.
 /// </summary>
+[Trait("Needs", "libxlutil")]
 public sealed class HostileInputCorpusTests
 {
     private static readonly HostCapacity[] Hosts = { new("a", 65536, 65536, 16, "/etc/xen", "/var/lib/xen/images") };

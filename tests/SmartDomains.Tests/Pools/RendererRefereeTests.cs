@@ -8,6 +8,7 @@ using Xunit;
 namespace SmartDomains.Tests.Pools;
 
 /// <summary>Every config the one renderer produces is parsed by Xen's own libxlutil, and its values checked.</summary>
+[Trait("Needs", "libxlutil")]
 public sealed class RendererRefereeTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sd-render-").FullName;

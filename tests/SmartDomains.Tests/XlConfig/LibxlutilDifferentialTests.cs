@@ -8,6 +8,7 @@ namespace SmartDomains.Tests.XlConfig;
 /// Our xl.cfg parser against Xen's libxlutil on every corpus config: verdict, report lines, every setting,
 /// and every getter's rc and value. libxlutil must be installed (Debian libxenmisc4.17); without it these fail.
 /// </summary>
+[Trait("Needs", "libxlutil")]
 public class LibxlutilDifferentialTests
 {
     public static IEnumerable<object[]> Corpus() => XlConfigCorpus.All();

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs what the test suite uses and this machine lacks, from Debian's packages, when it runs as root with apt-get.
+# Arguments: none. Standard input: none.
+# Output: one line "missing: PACKAGE (for WHAT)" per package that is still missing afterwards; the tests that need it skip.
+# Exit codes: 0 always (a missing tool is a skip, never a failure).
+need=''
+check() {
+    missing=''
+    for p in openssh-server libxenmisc4.17 zstd qemu-utils; do
+        case $p in
+            openssh-server) t='[ -x /usr/sbin/sshd ]'; w='the SSH test hosts' ;;
+            libxenmisc4.17) t='[ -e /usr/lib/x86_64-linux-gnu/libxlutil.so.4.17 ]'; w="Xen's libxlutil as the xl.cfg referee" ;;
+            zstd) t='command -v zstd'; w='zstd-compressed images' ;;
+            qemu-utils) t='command -v qemu-img'; w='qcow2 clones and Convert-XenImage' ;;
+        esac
+        if ! sh -c "$t" >/dev/null 2>&1; then missing="$missing $p"; [ "$1" = report ] && echo "missing: $p (for $w)"; fi
+    done
+    need=$missing
+}
+check quiet
+if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # shellcheck disable=SC2086 # the package names are fixed words, split on purpose
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need; } >/dev/null 2>&1 ||
+        echo "apt-get could not install:$need"
+fi
+check report
+exit 0
