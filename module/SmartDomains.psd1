@@ -43,7 +43,7 @@
         PSData = @{
             Tags         = @('Xen', 'xl', 'Virtualization', 'SSH', 'Linux', 'dom0')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Foundation: connections over SSH, local and emulated hosts; host and domain queries; raw xl commands.'
+            ReleaseNotes = 'Pools of Xen domains from JSON pool files with templates: placement, storage (files, qcow2 clones, LVM), dependency-ordered start with liveness checks, save and restore with checksums, journal-exact cleaning, over SSH or on emulated hosts. Every value that reaches a host is typed; manifests and archives are checked before a restore. See CHANGELOG.md.'
         }
     }
 }
