@@ -34,8 +34,8 @@ public static class CleanupPlanner
     // $1 the temp dir, $2 the module's own temp root (<StateDir>/tmp), which goes too once it is empty.
     private const string RemoveTempScript = "rm -rf -- \"$1\" && if [ \"$(dirname \"$1\")\" = \"$2\" ]; then rmdir -- \"$2\" 2>/dev/null; fi; true";
 
-    public static RemoteCommand RemoveTemp(string path, string stateDir) =>
-        RemoteCommand.Script(RemoveTempScript, path, stateDir.TrimEnd('/') + "/tmp");
+    public static RemoteCommand RemoveTemp(string path, Hosts.HostLayout layout) =>
+        RemoteCommand.Script(RemoveTempScript, path, layout.StagingRoot);
 
     /// <param name="journal">The host's journal, replayed.</param>
     /// <param name="running">The domains xl lists now (by name).</param>

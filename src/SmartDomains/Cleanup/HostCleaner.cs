@@ -290,7 +290,7 @@ public sealed class HostCleaner
                 Done(item, item.Message ?? "forgotten");
                 return;
             case Images.ImageResourceKinds.Temp:
-                await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, CleanupPlanner.RemoveTemp(r.Resource, _host.Host.StateDir), Run).ConfigureAwait(false);
+                await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, CleanupPlanner.RemoveTemp(r.Resource, _host.Host.Layout), Run).ConfigureAwait(false);
                 Done(item, "removed");
                 return;
             case ResourceKinds.Config:

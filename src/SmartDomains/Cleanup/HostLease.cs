@@ -65,8 +65,7 @@ public sealed class HostLease
     public RemoteCommand TidyCommand() =>
         RemoteCommand.Script(TidyScript, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, Storage.HostStorage.CacheDirOf(_host), Token, StagingRoot);
 
-    /// <summary>Where Save- and Restore-XenImage stage their files (one journaled temp dir each).</summary>
-    private string StagingRoot => _host.Host.StateDir.TrimEnd('/') + "/tmp";
+    private string StagingRoot => _host.Host.Layout.StagingRoot;
 
     /// <summary>Takes or renews the lease; XenHostBusy when another controller holds a live one.</summary>
     public async Task AcquireAsync(TimeSpan ttl, CancellationToken ct)

@@ -20,7 +20,7 @@ namespace SmartDomains.Images;
 public static class ImageRestorer
 {
     public static string TempDirOf(HostConnection host, string domain, string attempt) =>
-        host.Host.StateDir.TrimEnd('/') + "/tmp/restore-" + domain + "-" + attempt;
+        host.Host.Layout.RestoreStaging(domain, attempt);
 
     private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
         new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
@@ -43,7 +43,7 @@ public static class ImageRestorer
 
     private static string ConfigTarget(HostConnection host, XenImage image, JournalState? journal) =>
         (journal is null ? null : DomainOperations.ConfigPathOf(journal, image.Domain))
-        ?? image.ConfigPath ?? host.Host.ConfigDir.TrimEnd('/') + "/" + image.Domain + ".cfg";
+        ?? image.ConfigPath ?? host.Host.Layout.ConfigFile(image.Domain);
 
     private static RemoteCommand RestoreCommand(XenImage image, string cfg, string memory, bool paused)
     {

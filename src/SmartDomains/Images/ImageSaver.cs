@@ -41,7 +41,7 @@ public static class ImageSaver
         domain + "-" + time.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
 
     /// <summary>The staging directory of a domain's save on its host: &lt;StateDir&gt;/tmp/save-DOMAIN.</summary>
-    public static string TempDirOf(HostConnection host, string domain) => host.Host.StateDir.TrimEnd('/') + "/tmp/save-" + domain;
+    public static string TempDirOf(HostConnection host, string domain) => host.Host.Layout.SaveStaging(domain);
 
     /// <summary>The host commands a save runs, for -WhatIf (journal lines left out).</summary>
     public static IReadOnlyList<string> Describe(HostConnection host, string domain, ImageStore store, bool checkpoint, string? imageName)

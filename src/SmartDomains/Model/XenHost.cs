@@ -15,6 +15,8 @@ public sealed class XenHost
     public string ConfigDir => Connection.Paths.ConfigDir;
     public string ImageDir => Connection.Paths.ImageDir;
     public string StateDir => Connection.Paths.StateDir;
+    /// <summary>Every path the module derives from the host's directories.</summary>
+    public HostLayout Layout => new(Connection.Paths);
     /// <summary>The operator's vif hotplug script for this host, or null for xl's default (Connect-XenHost -VifScript).</summary>
     public string? VifScript => Connection.VifScript;
     /// <summary>SHA256 fingerprint of the host key seen at connect time (SSH hosts).</summary>

@@ -21,7 +21,7 @@ public static class PoolPlanner
                 var lvm = disk.Backend == "lvm";
                 disk.Target = lvm
                     ? $"/dev/{disk.VolumeGroup}/{domain.Name}-{disk.Vdev}"
-                    : $"{host.ImageDir.TrimEnd('/')}/{pool.Name}/{domain.Name}-{disk.Vdev}.{(disk.Format == "qcow2" ? "qcow2" : "img")}";
+                    : host.Layout.PoolDiskFile(pool.Name, domain.Name, disk.Vdev, disk.Format == "qcow2" ? "qcow2" : "img");
                 storage.Add(new StorageItem
                 {
                     Host = host.Name,

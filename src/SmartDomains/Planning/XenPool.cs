@@ -32,7 +32,7 @@ public sealed class XenPool
     /// <summary>The exact xl.cfg of one domain, from the one renderer.</summary>
     public string RenderConfig(PoolDomain domain, Guid? uuid = null) => XlConfigRenderer.Render(domain, Name, uuid, HostOf(domain).VifScript);
 
-    public string ConfigPath(PoolDomain domain) => HostOf(domain).ConfigDir.TrimEnd('/') + "/" + domain.Name + ".cfg";
+    public string ConfigPath(PoolDomain domain) => HostOf(domain).Layout.ConfigFile(domain.Name);
 
     private HostCapacity HostOf(PoolDomain domain) =>
         HostCapacities.First(h => string.Equals(h.Name, domain.Host, StringComparison.OrdinalIgnoreCase));

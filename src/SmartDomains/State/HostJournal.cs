@@ -34,10 +34,10 @@ public sealed class HostJournal
 
     public HostJournal(HostConnection host) => _host = host;
 
-    public string JournalPath => _host.Host.StateDir.TrimEnd('/') + "/journal.jsonl";
-    public string LockPath => _host.Host.StateDir.TrimEnd('/') + "/journal.lock";
+    public string JournalPath => _host.Host.Layout.Journal;
+    public string LockPath => _host.Host.Layout.JournalLock;
     /// <summary>The clear lease: "TOKEN UNTIL WHO", written under the journal lock by a controller that cleans the host.</summary>
-    public string LeasePath => _host.Host.StateDir.TrimEnd('/') + "/clear.lease";
+    public string LeasePath => _host.Host.Layout.ClearLease;
 
     /// <summary>The lease token this writer holds (a cleaner's); other writers are refused while a live lease exists.</summary>
     public string? LeaseToken { get; init; }
