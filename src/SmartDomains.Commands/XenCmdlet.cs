@@ -56,7 +56,7 @@ public abstract class XenCmdlet : PSCmdlet
                 case var other:
                     ThrowTerminatingError(new ErrorRecord(
                         new ArgumentException($"-Host takes host names or XenHost objects, not {other?.GetType().Name ?? "null"}."),
-                        "XenHostArgumentInvalid", ErrorCategory.InvalidArgument, other));
+                        XenErrorIds.HostArgumentInvalid, ErrorCategory.InvalidArgument, other));
                     break;
             }
         }
@@ -203,7 +203,7 @@ public abstract class XenCmdlet : PSCmdlet
 
     private static ErrorRecord ConfirmationRequired(string target, string action, string why) =>
         new(new InvalidOperationException($"Changing {target} ({action}) needs confirmation: {why}"),
-            "XenConfirmationRequired", ErrorCategory.PermissionDenied, target);
+            XenErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied, target);
 
     private bool NeedsPrompt()
     {

@@ -29,7 +29,7 @@ public abstract class XenDomainTargetCmdlet : XenCmdlet
         {
             if (SmartDomains.Pools.XenNames.IsValidName(n)) return true;
             WriteError(new ErrorRecord(new ArgumentException($"{SmartDomains.Pools.HostValues.Show(n)} is not a domain name SmartDomains acts on: {SmartDomains.Pools.XenNames.NameRule}."),
-                "XenDomainNameInvalid", ErrorCategory.InvalidArgument, n));
+                XenErrorIds.DomainNameInvalid, ErrorCategory.InvalidArgument, n));
             return false;
         }).ToArray();
         if (names.Length > 0) Targets.Add(names, XenHost is null ? null : ResolveConnections(XenHost));

@@ -23,16 +23,3 @@ public enum XenErrorCategory
     ConnectionError, AuthenticationError, SecurityError, InvalidArgument, InvalidData, InvalidOperation,
     ObjectNotFound, ResourceUnavailable, OperationTimeout, NotSpecified, OperationStopped, ResourceExists, WriteError, ReadError, DeviceError, PermissionDenied
 }
-
-/// <summary>The stable error ids. Scripts match on these, so never rename one.</summary>
-public static class XenErrorIds
-{
-    public const string HostUnreachable = "XenHostUnreachable";
-    public const string AuthenticationFailed = "XenAuthenticationFailed";
-    public const string HostKeyUnknown = "XenHostKeyUnknown";
-    public const string HostKeyMismatch = "XenHostKeyMismatch";
-    public const string XlCommandFailed = "XlCommandFailed";
-    public const string XlOutputUnparsable = "XlOutputUnparsable";
-    public const string HostNotConnected = "XenHostNotConnected";
-    public const string DomainNotFound = "XenDomainNotFound";
-}

@@ -11,7 +11,7 @@ namespace SmartDomains;
 public static class XlConfigRenderer
 {
     /// <summary>The error id of a value the renderer refuses to write.</summary>
-    public const string ValueRefusedId = "XenConfigValueInvalid";
+    public const string ValueRefusedId = XenErrorIds.ConfigValueInvalid;
 
     /// <param name="uuid">The domain's uuid, which tells it apart from a later domain of the same name; null leaves it to xl.</param>
     /// <param name="vifScript">The host's operator-set vif hotplug script (Connect-XenHost -VifScript), never a pool value.</param>

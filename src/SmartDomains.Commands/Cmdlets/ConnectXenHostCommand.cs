@@ -107,7 +107,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     private void Refuse(string parameter, string value, SmartDomains.Pools.HostValueType type)
     {
         if (type.IsValid(value)) return;
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(type.Refusal("-" + parameter, value)), "XenHostSettingInvalid", ErrorCategory.InvalidArgument, value));
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(type.Refusal("-" + parameter, value)), XenErrorIds.HostSettingInvalid, ErrorCategory.InvalidArgument, value));
     }
 
     protected override void ProcessRecord()
@@ -163,7 +163,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
         try { return Hosts.HostKeyPolicy.Parse(HostKeyPolicy); }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "XenHostKeyPolicyInvalid", ErrorCategory.InvalidArgument, HostKeyPolicy));
+            ThrowTerminatingError(new ErrorRecord(ex, XenErrorIds.HostKeyPolicyInvalid, ErrorCategory.InvalidArgument, HostKeyPolicy));
             throw;
         }
     }

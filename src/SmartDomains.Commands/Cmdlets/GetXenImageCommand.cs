@@ -45,7 +45,7 @@ public sealed class GetXenImageCommand : XenCmdlet
             foreach (var n in Name ?? Array.Empty<string>())
                 if (!WildcardPattern.ContainsWildcardCharacters(n) && !matched.Contains(n))
                     WriteError(new ErrorRecord(new ItemNotFoundException($"There is no complete image '{n}' in {store.Location}."),
-                        ImageErrorIds.NotFound, ErrorCategory.ObjectNotFound, n));
+                        XenErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, n));
         }
         catch (XenHostException e) { WriteError(ToErrorRecord(e, store.Location)); }
     }
@@ -62,7 +62,7 @@ internal static class ImageCmdlets
         if (connections.Count == 0) return null;
         if (connections.Count > 1)
             cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Host names {connections.Count} hosts; a repository is on one."),
-                ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, host));
+                XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, host));
         try { return ImageStore.OnHost(connections[0], repository); }
         catch (XenHostException e) { cmdlet.ThrowTerminatingError(XenCmdlet.ToErrorRecord(e, repository)); return null; }
     }

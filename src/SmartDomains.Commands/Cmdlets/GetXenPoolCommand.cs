@@ -30,6 +30,6 @@ public sealed class GetXenPoolCommand : XenCmdlet
         foreach (var name in Name ?? Array.Empty<string>())
             if (!WildcardPattern.ContainsWildcardCharacters(name) && !pools.Any(p => p.Name == name))
                 WriteError(new ErrorRecord(new ItemNotFoundException($"No journal on the queried hosts records a pool named '{name}'."),
-                    "XenPoolNotFound", ErrorCategory.ObjectNotFound, name));
+                    XenErrorIds.PoolNotFound, ErrorCategory.ObjectNotFound, name));
     }
 }

@@ -41,7 +41,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
             if (InputObject!.Store is null)
             {
                 WriteError(new ErrorRecord(new ArgumentException($"The image '{InputObject.Name}' does not say which repository it is in; use -Name and -Repository."),
-                    ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, InputObject));
+                    XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, InputObject));
                 return;
             }
             images.Add(InputObject);

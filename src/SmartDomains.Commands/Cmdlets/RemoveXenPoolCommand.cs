@@ -57,7 +57,7 @@ public sealed class RemoveXenPoolCommand : XenCleanupCmdlet
                 if (holders.Length == 0)
                 {
                     WriteError(new ErrorRecord(new ItemNotFoundException($"No journal on the queried hosts lists anything of a pool named '{name}'."),
-                        "XenPoolNotFound", ErrorCategory.ObjectNotFound, name));
+                        XenErrorIds.PoolNotFound, ErrorCategory.ObjectNotFound, name));
                     continue;
                 }
                 targets.AddRange(holders.Select(c => (c, (string?)name)));

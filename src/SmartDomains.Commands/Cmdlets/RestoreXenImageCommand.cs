@@ -51,7 +51,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
             if (image.Store is null)
             {
                 WriteError(new ErrorRecord(new ArgumentException($"The image '{image.Name}' does not say which repository it is in; use -Name and -Repository."),
-                    ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, image));
+                    XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, image));
                 return;
             }
         }
@@ -70,7 +70,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
             if (connections.Count != 1)
             {
                 if (connections.Count > 1)
-                    WriteError(new ErrorRecord(new ArgumentException("-Host must name one host."), ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, XenHost));
+                    WriteError(new ErrorRecord(new ArgumentException("-Host must name one host."), XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, XenHost));
                 return;
             }
             target = connections[0];
@@ -79,7 +79,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
         else
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"Say which host to restore '{image.Name}' on with -Host."),
-                "XenHostArgumentMissing", ErrorCategory.InvalidArgument, image));
+                XenErrorIds.HostArgumentMissing, ErrorCategory.InvalidArgument, image));
             return;
         }
 

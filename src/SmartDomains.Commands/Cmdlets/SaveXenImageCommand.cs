@@ -42,7 +42,7 @@ public sealed class SaveXenImageCommand : XenDomainTargetCmdlet
             onlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.", Cancellation);
         if (ImageName is not null && targets.Count > 1)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ImageName names one image; it cannot be used when saving several domains."),
-                ImageErrorIds.Invalid, ErrorCategory.InvalidArgument, ImageName));
+                XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, ImageName));
         var index = 0;
         foreach (var (domain, host) in targets)
         {

@@ -88,7 +88,7 @@ public sealed class StartXenPoolCommand : XenCmdlet
         {
             if (!PassThru) WriteObject(result);
             if (result.Status == DomainStartStatus.Failed)
-                WriteError(ToErrorRecord(result.Error ?? new XenHostException("XenDomainStartFailed", XenErrorCategory.InvalidOperation, result.Host, result.Reason ?? "failed"), result));
+                WriteError(ToErrorRecord(result.Error ?? new XenHostException(XenErrorIds.DomainStartFailed, XenErrorCategory.InvalidOperation, result.Host, result.Reason ?? "failed"), result));
             else if (result.Status == DomainStartStatus.Skipped)
                 WriteWarning($"{result.Domain} on {result.Host} was skipped: {result.Reason}");
         }

@@ -102,7 +102,7 @@ public abstract class LivenessCmdletBase : XenCmdlet
             if (_address is null)
                 ThrowTerminatingError(new ErrorRecord(
                     new ArgumentException($"-Address '{Address}' is not an IP address. Give an IPv4 or IPv6 address, not a name."),
-                    "XenLivenessAddressInvalid", ErrorCategory.InvalidArgument, Address));
+                    XenErrorIds.LivenessAddressInvalid, ErrorCategory.InvalidArgument, Address));
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class WaitXenDomainCommand : LivenessCmdletBase
     [ValidateRange(50, 600_000)]
     public int IntervalMilliseconds { get; set; } = 1000;
 
-    public const string NoAddressErrorId = "XenDomainNoAddress";
+    public const string NoAddressErrorId = XenErrorIds.DomainNoAddress;
 
     protected override void EndProcessing()
     {
@@ -73,7 +73,7 @@ public sealed class WaitXenDomainCommand : LivenessCmdletBase
                 return UnreachableError(r, target);
             case LivenessFailure.Crashed:
                 return Error(new InvalidOperationException($"{where} has crashed ({r.Message}; after {elapsed})."),
-                    LivenessErrorIds.Crashed, ErrorCategory.ResourceUnavailable, target,
+                    XenErrorIds.DomainCrashed, ErrorCategory.ResourceUnavailable, target,
                     "Read the guest's console and /var/log/xen on the host, then start the domain again.");
             case LivenessFailure.NotFound:
                 return Error(new ItemNotFoundException($"{where} does not exist or is gone ({r.Message}; after {elapsed})."),
@@ -86,7 +86,7 @@ public sealed class WaitXenDomainCommand : LivenessCmdletBase
             default:
                 string goal = network ? "alive on the network" : "running";
                 return Error(new TimeoutException($"{where} was not {goal} within {TimeoutSeconds} s: the {CheckName(r.Failure)} check failed ({r.Message})."),
-                    LivenessErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, target,
+                    XenErrorIds.DomainWaitTimeout, ErrorCategory.OperationTimeout, target,
                     "Raise -TimeoutSeconds, or look at the guest (Test-XenDomainLiveness -Detailed).");
         }
     }

@@ -138,7 +138,7 @@ public sealed class HostCleaner
                     {
                         keep.Add(domain);
                         item.Status = CleanupStatus.Failed;
-                        item.Error = ex as XenHostException ?? new XenHostException(CleanupErrorIds.SaveFailed, XenErrorCategory.WriteError, _host.Name,
+                        item.Error = ex as XenHostException ?? new XenHostException(XenErrorIds.CleanupSaveFailed, XenErrorCategory.WriteError, _host.Name,
                             $"Saving {domain} on {_host.Name} failed: {ex.Message}; nothing of it is removed.", ex);
                         item.Message = item.Error.Message;
                     }
@@ -305,7 +305,7 @@ public sealed class HostCleaner
                         Done(item, "a file there was not written by SmartDomains: left alone, and the journal no longer lists it");
                         return;
                     }
-                    if (!owned.Succeeded) throw new XenHostException(CleanupErrorIds.Failed, XenErrorCategory.ReadError, _host.Name, $"Could not check {_host.Name}:{r.Resource}: {owned.StdErr.Trim()}");
+                    if (!owned.Succeeded) throw new XenHostException(XenErrorIds.CleanupFailed, XenErrorCategory.ReadError, _host.Name, $"Could not check {_host.Name}:{r.Resource}: {owned.StdErr.Trim()}");
                 }
                 await step.RunAsync(_journal, JournalOp.Undo, JournalOp.Undone, ConfigFileCommands.Remove(r.Resource), Run).ConfigureAwait(false);
                 Done(item, "removed");
@@ -326,7 +326,7 @@ public sealed class HostCleaner
         var undone = new JournalEntry { Op = JournalOp.Undone, Kind = step.Kind, Resource = step.Resource, Pool = step.Pool, Domain = step.Domain };
         var result = await _host.RunAsync(RemoteCommand.All(_journal.AppendCommand(undo), _journal.AppendCommand(undone)), ct).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new XenHostException("XenJournalWriteFailed", XenErrorCategory.WriteError, _host.Name,
+            throw new XenHostException(XenErrorIds.JournalWriteFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not write the journal on {_host.Name}: {result.StdErr.Trim()}");
     }
 

@@ -72,21 +72,12 @@ public sealed class HostLease
     {
         var result = await _host.RunAsync(AcquireCommand(ttl), ct).ConfigureAwait(false);
         if (result.ExitCode == HostJournal.LeaseRefused)
-            throw new XenHostException(CleanupErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
+            throw new XenHostException(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
             { RecommendedAction = "Wait until the other controller has finished (or its lease has expired), then run again." };
         if (!result.Succeeded)
-            throw new XenHostException(CleanupErrorIds.Failed, XenErrorCategory.WriteError, _host.Name,
+            throw new XenHostException(XenErrorIds.CleanupFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not take the clear lease {_paths.LeasePath} on {_host.Name}: {result.StdErr.Trim()}");
     }
 
     public Task ReleaseAsync(CancellationToken ct) => _host.RunAsync(ReleaseCommand(), ct);
-}
-
-/// <summary>Stable error ids of the cleaning cmdlets.</summary>
-public static class CleanupErrorIds
-{
-    public const string HostBusy = "XenHostBusy";
-    public const string Failed = "XenCleanupFailed";
-    public const string SaveFailed = "XenCleanupSaveFailed";
-    public const string NotOurs = "XenResourceNotOurs";
 }

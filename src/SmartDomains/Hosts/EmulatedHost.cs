@@ -66,7 +66,7 @@ public static class EmulatedHost
         try { File.SetUnixFileMode(script, mode | exec); }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new XenHostException("XenEmulatorNotExecutable", XenErrorCategory.PermissionDenied, null,
+            throw new XenHostException(XenErrorIds.EmulatorNotExecutable, XenErrorCategory.PermissionDenied, null,
                 $"The emulator script {script} is not executable, and this user cannot make it so: {ex.Message}", ex)
             { RecommendedAction = $"Have the module's owner run: chmod +x {Path.GetDirectoryName(script)}/*" };
         }

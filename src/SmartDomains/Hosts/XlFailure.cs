@@ -23,7 +23,7 @@ public static class XlFailure
     public static XenHostException ForCommand(CommandResult result, RemoteCommand command) =>
         command.Program == "xl" && command.Steps.Count == 1
             ? From(result, command)
-            : new XenHostException("XenHostCommandFailed", XenErrorCategory.InvalidOperation, result.Host,
+            : new XenHostException(XenErrorIds.HostCommandFailed, XenErrorCategory.InvalidOperation, result.Host,
                 $"'{command.CommandLine}' failed on {result.Host} with exit code {result.ExitCode}: {AllLines(result.StdErr) ?? "(no output)"}");
 
     private static string? AllLines(string text)

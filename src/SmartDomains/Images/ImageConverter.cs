@@ -31,15 +31,15 @@ public static class ImageConverter
     {
         ArgumentNullException.ThrowIfNull(host);
         if (!Formats.Contains(format))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name, $"-Format must be raw or qcow2, not '{format}'.");
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name, $"-Format must be raw or qcow2, not '{format}'.");
         destination ??= DefaultDestination(source, format);
         foreach (var p in new[] { source, destination })
             if (!p.StartsWith('/') || p.Split('/').Contains(".."))
-                throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name, $"'{p}' is not an absolute path without '..'.");
+                throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name, $"'{p}' is not an absolute path without '..'.");
         var watch = Stopwatch.StartNew();
         // The tools and targets first, so a missing qemu-img leaves not even a journal line.
         var check = await host.RunAsync(RemoteCommand.Script(ImageScripts.ConvertPrecheck, source, destination), ct).ConfigureAwait(false);
-        if (!check.Succeeded) throw ImageSaver.ScriptFailure(check, ImageErrorIds.ConvertFailed, $"Converting {source} on {host.Name} is not possible");
+        if (!check.Succeeded) throw ImageSaver.ScriptFailure(check, XenErrorIds.ImageConvertFailed, $"Converting {source} on {host.Name} is not possible");
         var journal = new HostJournal(host);
         var state = await journal.ReadStateAsync(ct).ConfigureAwait(false);
         var sourceRecord = state.Find(ResourceKinds.Image, source);
@@ -56,7 +56,7 @@ public static class ImageConverter
             await host.RunAsync(RemoteCommand.All(
                 journal.AppendCommand(new JournalEntry { Op = JournalOp.Failed, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool }),
                 journal.AppendCommand(new JournalEntry { Op = JournalOp.Undone, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool })), CancellationToken.None).ConfigureAwait(false);
-            throw ImageSaver.ScriptFailure(result, ImageErrorIds.ConvertFailed, $"qemu-img convert of {source} on {host.Name} failed");
+            throw ImageSaver.ScriptFailure(result, XenErrorIds.ImageConvertFailed, $"qemu-img convert of {source} on {host.Name} failed");
         }
         var size = await host.RunAsync(RemoteCommand.Of("stat", "-c", "%s", destination), ct).ConfigureAwait(false);
         return new ConvertedImage(host.Name, source, destination, format, long.TryParse(size.StdOut.Trim(), out var s) ? s : -1, watch.Elapsed);

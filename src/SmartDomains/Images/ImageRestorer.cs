@@ -64,9 +64,9 @@ public static class ImageRestorer
         // The manifest is input: checked before any host command, so a refused image leaves the host as it was.
         if (ImageManifestRules.ForHost(image, host.Host) is { } refused) throw Invalid(host, image, refused);
         if (!image.Complete)
-            throw new XenHostException(ImageErrorIds.NotFound, XenErrorCategory.InvalidOperation, host.Name, $"The image '{image.Name}' is not complete ({image.Problem}); it cannot be restored.");
+            throw new XenHostException(XenErrorIds.ImageNotFound, XenErrorCategory.InvalidOperation, host.Name, $"The image '{image.Name}' is not complete ({image.Problem}); it cannot be restored.");
         if (image.MemoryMember is null)
-            throw new XenHostException(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, host.Name, $"The manifest of '{image.Name}' lists no memory image.");
+            throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, host.Name, $"The manifest of '{image.Name}' lists no memory image.");
         var journal = new HostJournal(host);
         string? relay = null;
         try
@@ -99,7 +99,7 @@ public static class ImageRestorer
             var listTask = host.RunXlAsync(ct, "list");
             var state = await journal.ReadStateAsync(ct).ConfigureAwait(false);
             if (XlListParser.Parse((await listTask.ConfigureAwait(false)).StdOut, host.Name).Any(d => d.Name == image.Domain))
-                throw new XenHostException("XenDomainConflict", XenErrorCategory.ResourceExists, host.Name,
+                throw new XenHostException(XenErrorIds.DomainConflict, XenErrorCategory.ResourceExists, host.Name,
                     $"A domain named {image.Domain} already runs on {host.Name}; the image is not restored over it.")
                 { RecommendedAction = "Stop or remove the running domain first." };
             var cfg = ConfigTarget(host, image, state);
@@ -111,12 +111,12 @@ public static class ImageRestorer
             {
                 diskOurs[i] = state.Find(ResourceKinds.Image, disks[i].OriginalPath) is { Removed: false };
                 if (stat[i] && !diskOurs[i])
-                    throw new XenHostException(StorageErrorIds.Conflict, XenErrorCategory.ResourceExists, host.Name,
+                    throw new XenHostException(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, host.Name,
                         $"{host.Name}:{disks[i].OriginalPath} exists and SmartDomains did not make it; the image '{image.Name}' is not restored over it.")
                     { RecommendedAction = "Move the file away, or restore on another host." };
             }
             if (image.Config.Length > 0 && stat[^1] && !configOurs)
-                throw new XenHostException(StorageErrorIds.Conflict, XenErrorCategory.ResourceExists, host.Name,
+                throw new XenHostException(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, host.Name,
                     $"{host.Name}:{cfg} exists and SmartDomains did not write it; the image '{image.Name}' is not restored over it.");
 
             // 3. Unpack into a journaled temp dir and verify every member there.
@@ -125,7 +125,7 @@ public static class ImageRestorer
             await ImageSaver.RunOrThrow(host, RemoteCommand.All(
                 journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool, new JObject { ["purpose"] = "restore", ["image"] = image.Name })),
                 RemoteCommand.Script(ImageScripts.MakeTemp, tmp),
-                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), ImageErrorIds.RestoreFailed, ct).ConfigureAwait(false);
+                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
             try
             {
                 if (localArchive is not null)
@@ -141,7 +141,7 @@ public static class ImageRestorer
                 if (!unpack.Succeeded)
                     throw unpack.ExitCode == 65
                         ? Corrupt(host, image, unpack.StdErr.Trim())
-                        : ImageSaver.ScriptFailure(unpack, ImageErrorIds.RestoreFailed, $"Unpacking '{image.Name}' on {host.Name} failed");
+                        : ImageSaver.ScriptFailure(unpack, XenErrorIds.ImageRestoreFailed, $"Unpacking '{image.Name}' on {host.Name} failed");
 
                 // 4. Disks to their places, the config, xl restore: each journaled before it is made.
                 for (var i = 0; i < disks.Length; i++)
@@ -153,7 +153,7 @@ public static class ImageRestorer
                     await ImageSaver.RunOrThrow(host, RemoteCommand.All(
                         journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data)),
                         RemoteCommand.Script(ImageScripts.MoveInto, $"{tmp}/m/{d.Name}", d.OriginalPath, diskOurs[i] ? "ours" : "new"),
-                        journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data))), ImageErrorIds.RestoreFailed, ct).ConfigureAwait(false);
+                        journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
                 }
                 if (image.Config.Length > 0)
                 {
@@ -175,7 +175,7 @@ public static class ImageRestorer
                     await ImageSaver.RunOrThrow(host, RemoteCommand.All(
                         journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool)),
                         RemoteCommand.Script(ImageScripts.RemoveTree, tmp),
-                        journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), ImageErrorIds.RestoreFailed, CancellationToken.None).ConfigureAwait(false);
+                        journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (XenHostException) { /* the journal lists it for the next run and Clear-XenHost */ }
             }
@@ -190,12 +190,12 @@ public static class ImageRestorer
     }
 
     public static XenHostException Invalid(HostConnection host, XenImage image, ImageManifestRules.Problem problem) =>
-        new(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host.Name,
+        new(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData, host.Name,
             $"The image '{image.Name}' ({image.Location}) is refused: its manifest's {problem.Field} {problem.Reason}. Nothing was written on {host.Name}.")
         { RecommendedAction = "Restore an image SmartDomains saved and nobody edited, or save the domain again." };
 
     private static XenHostException Corrupt(HostConnection host, XenImage image, string detail) =>
-        new(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, host.Name,
+        new(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, host.Name,
             $"The image '{image.Name}' ({image.Location}) is corrupt: {detail}. Nothing was restored.")
         { RecommendedAction = "Restore another image, or save the domain again." };
 
@@ -204,7 +204,7 @@ public static class ImageRestorer
         var result = await host.RunAsync(RemoteCommand.Script(ImageScripts.Stat, paths), ct).ConfigureAwait(false);
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (!result.Succeeded || lines.Length != paths.Length)
-            throw new XenHostException(ImageErrorIds.RestoreFailed, XenErrorCategory.ReadError, host.Name, $"Could not check the restore targets on {host.Name}: {result.StdErr.Trim()}");
+            throw new XenHostException(XenErrorIds.ImageRestoreFailed, XenErrorCategory.ReadError, host.Name, $"Could not check the restore targets on {host.Name}: {result.StdErr.Trim()}");
         return lines.Select(l => l.StartsWith('1')).ToArray();
     }
 
@@ -220,7 +220,7 @@ public static class ImageRestorer
             await ImageSaver.RunOrThrow(host, RemoteCommand.All(
                 journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Directory, dir, image.Domain, image.Pool)),
                 RemoteCommand.Of("mkdir", dir),
-                journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Directory, dir, image.Domain, image.Pool))), ImageErrorIds.RestoreFailed, ct).ConfigureAwait(false);
+                journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Directory, dir, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
     }
 
     private static string ParentOf(string path)

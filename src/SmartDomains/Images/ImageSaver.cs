@@ -74,13 +74,13 @@ public static class ImageSaver
         {
             var result = await host.RunAsync(unpause, CancellationToken.None).ConfigureAwait(false);
             if (result.Succeeded) { status($"{host.Name}: {domain} unpaused"); return null; }
-            return new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.InvalidOperation, host.Name,
+            return new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.InvalidOperation, host.Name,
                 $"{domain} on {host.Name} was left paused after its checkpoint: {unpause.CommandLine} failed: {result.StdErr.Trim()}")
             { RecommendedAction = $"Run Resume-XenDomain -Name {domain}." };
         }
         catch (XenHostException ex)
         {
-            return new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.ConnectionError, host.Name,
+            return new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.ConnectionError, host.Name,
                 $"{domain} on {host.Name} was left paused after its checkpoint: {ex.Message}", ex)
             { RecommendedAction = $"Run Resume-XenDomain -Name {domain} once the host answers." };
         }
@@ -95,9 +95,9 @@ public static class ImageSaver
         ArgumentNullException.ThrowIfNull(store);
         options ??= new ImageSaveOptions();
         if (!XenNames.IsValidName(domain))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name, $"'{domain}' is not a valid domain name.");
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name, $"'{domain}' is not a valid domain name.");
         if (!store.IsLocal && !string.Equals(store.Host!.Name, host.Name, StringComparison.OrdinalIgnoreCase))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name,
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name,
                 $"A repository on a host must be on the domain's own host ({host.Name}), not on {store.Host.Name}; use a local repository to move images between hosts.");
         var watch = Stopwatch.StartNew();
         var status = options.Status ?? (_ => { });
@@ -121,7 +121,7 @@ public static class ImageSaver
         ImageStore.ValidateName(name);
         var checkpoint = resume ? (bool?)tempData?["checkpoint"] ?? false : options.Checkpoint;
         if ((await store.ListAsync(false, ct).ConfigureAwait(false)).Any(i => i.Name == name))
-            throw new XenHostException(ImageErrorIds.Exists, XenErrorCategory.ResourceExists, host.Name,
+            throw new XenHostException(XenErrorIds.ImageExists, XenErrorCategory.ResourceExists, host.Name,
                 $"The repository {store.Location} already has an image named '{name}'.") { RecommendedAction = "Give another -ImageName, or remove the old image with Remove-XenImage." };
 
         // What to archive: the config the journal lists for the domain (its disks), else xl's own view of the domain.
@@ -145,7 +145,7 @@ public static class ImageSaver
             disks = config.Length > 0 ? DisksOf(config, host.Name) : await DisksFromXlAsync(host, domain, ct).ConfigureAwait(false);
         }
         foreach (var d in disks.Where(d => !d.StartsWith('/')))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host.Name, $"{domain}'s disk '{d}' is not an absolute path; it cannot be archived.");
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData, host.Name, $"{domain}'s disk '{d}' is not an absolute path; it cannot be archived.");
 
         var ours = state.Find(ResourceKinds.Domain, domain) is { Removed: false };
         // A checkpoint leaves the domain paused (xl save -p) until its disks are archived, so memory and disks are of one
@@ -158,7 +158,7 @@ public static class ImageSaver
             await RunOrThrow(host, RemoteCommand.All(
                 journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, domain, pool, startData)),
                 RemoteCommand.Script(ImageScripts.MakeTemp, tmp),
-                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, startData))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, startData))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
             var savedData = new JObject(startData) { ["memory"] = memory, ["disks"] = new JArray(disks), ["config"] = config };
             var save = SaveCommand(domain, memory, checkpoint);
@@ -187,7 +187,7 @@ public static class ImageSaver
                 await RunOrThrow(host, RemoteCommand.All(
                     journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, partialOnHost, domain, pool)),
                     RemoteCommand.Script(ImageScripts.MakeTemp, partialOnHost),
-                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, partialOnHost, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, partialOnHost, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
             var pairs = new List<string> { tmp, partialOnHost ?? tmp, name, MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
@@ -204,7 +204,7 @@ public static class ImageSaver
                 if (pausedBySave) unpauseFailed = await UnpauseAsync(host, domain, status).ConfigureAwait(false);
             }
             if (unpauseFailed is not null) throw unpauseFailed;
-            if (!archive.Succeeded) throw ScriptFailure(archive, ImageErrorIds.SaveFailed, $"Archiving {domain} on {host.Name} failed");
+            if (!archive.Succeeded) throw ScriptFailure(archive, XenErrorIds.ImageSaveFailed, $"Archiving {domain} on {host.Name} failed");
             var parsed = ParseArchiveOutput(archive.StdOut, disks, memory);
             status($"{host.Name}: compressed with {parsed.Compression}{(parsed.Compression == "zstd" ? "" : " (zstd is not installed on the host)")}: {parsed.ArchiveBytes} bytes for {parsed.Members.Sum(m => m.SizeBytes)} bytes of members");
 
@@ -223,19 +223,19 @@ public static class ImageSaver
                 await host.DownloadAsync(tmp + "/" + image.ArchiveFile, local, bytes, ct).ConfigureAwait(false);
                 var sha = await ImageStore.HashLocalAsync(local, ct).ConfigureAwait(false);
                 if (sha != image.ArchiveSha256 || new FileInfo(local).Length != image.ArchiveBytes)
-                    throw new XenHostException(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, host.Name,
+                    throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, host.Name,
                         $"The archive of {domain} arrived with sha256 {sha} ({new FileInfo(local).Length} bytes); {host.Name} wrote {image.ArchiveSha256} ({image.ArchiveBytes} bytes). Nothing was kept; save again.");
                 await File.WriteAllTextAsync(Path.Combine(partialLocal!, ImageStore.ManifestFile), image.ToJson(), ct).ConfigureAwait(false);
                 var final = store.ImageDirectory(name);
                 if (Directory.Exists(final))
-                    throw new XenHostException(ImageErrorIds.Exists, XenErrorCategory.ResourceExists, null, $"{final} appeared while {domain} was being saved; it is not replaced.");
+                    throw new XenHostException(XenErrorIds.ImageExists, XenErrorCategory.ResourceExists, null, $"{final} appeared while {domain} was being saved; it is not replaced.");
                 Directory.Move(partialLocal!, final);
             }
             else
             {
                 var archivePath = partialOnHost + "/" + image.ArchiveFile;
                 var verify = await host.RunAsync(RemoteCommand.Script(ImageScripts.VerifyFile, archivePath, image.ArchiveSha256), ct).ConfigureAwait(false);
-                if (!verify.Succeeded) throw ScriptFailure(verify, ImageErrorIds.Corrupt, $"The archive of {domain} on {host.Name} does not read back as written");
+                if (!verify.Succeeded) throw ScriptFailure(verify, XenErrorIds.ImageCorrupt, $"The archive of {domain} on {host.Name} does not read back as written");
                 var final = store.ImageDirectory(name);
                 await RunOrThrow(host, RemoteCommand.All(
                     RemoteCommand.Script(ImageScripts.WriteFile, partialOnHost + "/" + ImageStore.ManifestFile).WithInput(image.ToJson()),
@@ -243,7 +243,7 @@ public static class ImageSaver
                     RemoteCommand.Script(ImageScripts.Publish, partialOnHost!, final),
                     journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
                     journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, partialOnHost!, domain, pool)),
-                    journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, partialOnHost!, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+                    journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, partialOnHost!, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
                 partialOnHost = null;
                 bytes?.Report(image.ArchiveBytes);
             }
@@ -276,7 +276,7 @@ public static class ImageSaver
         await RunOrThrow(host, RemoteCommand.All(
             journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, dir, domain, pool)),
             RemoteCommand.Script(ImageScripts.RemoveTree, dir),
-            journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, dir, domain, pool))), ImageErrorIds.SaveFailed, ct).ConfigureAwait(false);
+            journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, dir, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
     internal static async Task RunOrThrow(HostConnection host, RemoteCommand command, string errorId, CancellationToken ct)
     {
@@ -293,16 +293,16 @@ public static class ImageSaver
         if (err.Length == 0) err = "(no output)";
         var (id, category) = result.ExitCode switch
         {
-            127 => (ImageErrorIds.ToolMissing, XenErrorCategory.ResourceUnavailable),
-            65 => (ImageErrorIds.Corrupt, XenErrorCategory.InvalidData),
-            66 => (ImageErrorIds.Invalid, XenErrorCategory.InvalidData),
-            17 => (Storage.StorageErrorIds.Conflict, XenErrorCategory.ResourceExists),
-            _ when err.Contains("No space left", StringComparison.Ordinal) => (Storage.StorageErrorIds.NoSpace, XenErrorCategory.WriteError),
+            127 => (XenErrorIds.ToolMissing, XenErrorCategory.ResourceUnavailable),
+            65 => (XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData),
+            66 => (XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData),
+            17 => (XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists),
+            _ when err.Contains("No space left", StringComparison.Ordinal) => (XenErrorIds.StorageNoSpace, XenErrorCategory.WriteError),
             _ => (errorId, XenErrorCategory.InvalidOperation),
         };
         return new XenHostException(id, category, result.Host, $"{what} (exit {result.ExitCode}): {err}")
         {
-            RecommendedAction = id == ImageErrorIds.ToolMissing ? "Install the missing tool on the host (apt-get install zstd tar qemu-utils)." : null,
+            RecommendedAction = id == XenErrorIds.ToolMissing ? "Install the missing tool on the host (apt-get install zstd tar qemu-utils)." : null,
         };
     }
 
@@ -326,7 +326,7 @@ public static class ImageSaver
             else if (f[0] == "archive" && f.Length == 4) { file = f[1]; size = long.Parse(f[2], CultureInfo.InvariantCulture); sha = f[3]; }
         }
         if (compression is null || file is null || sha is null || members.Count != disks.Count + 1)
-            throw new XenHostException(ImageErrorIds.SaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
+            throw new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
         return new ArchiveOutput(compression, members, file, size, sha);
     }
 
@@ -336,7 +336,7 @@ public static class ImageSaver
         var parsed = XlConfigParser.Parse(config, "config");
         var domainConfig = parsed.Config is null ? null : XlDomainConfig.From(parsed.Config, out _);
         if (domainConfig is null)
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, host,
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData, host,
                 "The domain's config does not parse: " + string.Join("; ", parsed.Messages));
         return domainConfig.Disks.Where(d => !d.IsCdrom && !string.IsNullOrEmpty(d.Target)).Select(d => d.Target).Distinct().ToList();
     }

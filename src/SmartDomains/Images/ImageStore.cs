@@ -38,7 +38,7 @@ public sealed partial class ImageStore
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!directory.StartsWith('/') || directory.Contains('\0') || directory.Split('/').Contains(".."))
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, host.Name,
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name,
                 $"A repository on a host needs an absolute path without '..': '{directory}'.");
         return new ImageStore(directory.Length > 1 ? directory.TrimEnd('/') : directory, host);
     }
@@ -63,7 +63,7 @@ public sealed partial class ImageStore
     }
 
     public static XenHostException InvalidName(string name) =>
-        new(ImageErrorIds.Invalid, XenErrorCategory.InvalidArgument, null,
+        new(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, null,
             $"{Pools.HostValues.Show(name)} is not a valid image name: use letters, digits, '.', '_', '+' and '-' (at most 128, not ending in {PartialSuffix}).");
 
     public Task<IReadOnlyList<XenImage>> ListAsync(CancellationToken ct) => ListAsync(false, ct);
@@ -113,7 +113,7 @@ public sealed partial class ImageStore
         if (found is not null) return found;
         var incomplete = all.FirstOrDefault(i => i.Name == name);
         var have = all.Where(i => i.Complete).Select(i => i.Name).ToArray();
-        throw new XenHostException(ImageErrorIds.NotFound, XenErrorCategory.ObjectNotFound, Host?.Name,
+        throw new XenHostException(XenErrorIds.ImageNotFound, XenErrorCategory.ObjectNotFound, Host?.Name,
             incomplete is not null
                 ? $"The image '{name}' in {Location} is not complete ({incomplete.Problem}); save it again."
                 : $"There is no image '{name}' in {Location}; " + (have.Length == 0 ? "it holds none." : "it holds: " + string.Join(", ", have) + "."));
@@ -164,7 +164,7 @@ public sealed partial class ImageStore
     {
         var result = await Host!.RunAsync(RemoteCommand.Script(ImageScripts.List, Directory), ct).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new XenHostException(ImageErrorIds.NotFound, XenErrorCategory.ReadError, Host.Name,
+            throw new XenHostException(XenErrorIds.ImageNotFound, XenErrorCategory.ReadError, Host.Name,
                 $"Could not list the image repository {Location}: {result.StdErr.Trim()}");
         var list = new List<(string, Dictionary<string, long>, string?)>();
         string? dir = null;

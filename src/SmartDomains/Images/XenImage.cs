@@ -68,23 +68,6 @@ public sealed class XenImage
     public override string ToString() => $"{Name} ({Domain} from {SourceHost})";
 }
 
-/// <summary>The stable error ids of images. Scripts match on these, so never rename one.</summary>
-public static class ImageErrorIds
-{
-    /// <summary>An archive or member whose SHA256 or size is not the manifest's, or an archive that does not unpack.</summary>
-    public const string Corrupt = "XenImageCorrupt";
-    public const string NotFound = "XenImageNotFound";
-    /// <summary>An image of that name is already in the repository.</summary>
-    public const string Exists = "XenImageExists";
-    /// <summary>A host lacks a tool the operation needs (qemu-img, zstd to unpack a zstd archive, tar).</summary>
-    public const string ToolMissing = "XenToolMissing";
-    /// <summary>Saving failed on the host (xl save, archiving, transfer).</summary>
-    public const string SaveFailed = "XenImageSaveFailed";
-    public const string RestoreFailed = "XenImageRestoreFailed";
-    /// <summary>A bad image name, repository path or disk that cannot be archived (a block device).</summary>
-    public const string Invalid = "XenImageInvalid";
-    public const string ConvertFailed = "XenImageConvertFailed";
-}
 
 /// <summary>Journal kinds the image code adds (the lifecycle's kinds are in State.ResourceKinds).</summary>
 public static class ImageResourceKinds

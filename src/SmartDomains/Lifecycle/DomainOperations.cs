@@ -80,7 +80,7 @@ public sealed class DomainOperations
                 ? await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false)
                 : await _host.RunAsync(command, ct).ConfigureAwait(false);
             if (outcome.ExitCode == 124)
-                throw new XenHostException("XenDomainStopTimeout", XenErrorCategory.OperationTimeout, _host.Name,
+                throw new XenHostException(XenErrorIds.DomainStopTimeout, XenErrorCategory.OperationTimeout, _host.Name,
                     $"{domain} on {_host.Name} did not shut down within {timeout.TotalSeconds:0} s.")
                 { RecommendedAction = "Run Stop-XenDomain -Force to destroy it." };
             if (!outcome.Succeeded) throw XlFailure.ForCommand(outcome, command);
@@ -123,7 +123,7 @@ public sealed class DomainOperations
         if (stop.Status == DomainActionStatus.Failed) return Relabel(stop, "Remove");
         return await Act("Remove", domain, async (result, journal, running) =>
         {
-            if (running is not null) throw new XenHostException("XenDomainStillRunning", XenErrorCategory.InvalidOperation, _host.Name,
+            if (running is not null) throw new XenHostException(XenErrorIds.DomainStillRunning, XenErrorCategory.InvalidOperation, _host.Name,
                 $"{domain} still runs on {_host.Name}; its storage is kept.");
             var storage = new HostStorage(_host, _journal, repository: null);
             foreach (var r in journal.Live.Where(r => r.Domain == domain && r.Kind is ResourceKinds.Image or ResourceKinds.Volume).Reverse())

@@ -241,7 +241,7 @@ public sealed class PoolStarter
                 _events.StateChanged(_pool.Name, domain.Name, host.Name, "Alive", live.Message);
                 return;
             }
-            Fail(result, "liveness", new XenHostException("XenDomainNotAlive", XenErrorCategory.OperationTimeout, host.Name,
+            Fail(result, "liveness", new XenHostException(XenErrorIds.DomainNotAlive, XenErrorCategory.OperationTimeout, host.Name,
                 $"{domain.Name} on {host.Name} is not alive: {live.Message}"));
         }
         catch (XenHostException ex)
@@ -251,7 +251,7 @@ public sealed class PoolStarter
     }
 
     private static XenHostException Conflict(string host, string domain, string message) =>
-        new("XenDomainConflict", XenErrorCategory.ResourceExists, host, message)
+        new(XenErrorIds.DomainConflict, XenErrorCategory.ResourceExists, host, message)
         { RecommendedAction = $"Rename {domain} in the pool file, or stop the existing domain yourself." };
 
     /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>

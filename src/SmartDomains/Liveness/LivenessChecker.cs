@@ -275,7 +275,7 @@ public static class LivenessChecker
         bool sawBanner = bannerAt is not null || run.StdOut.Contains("banner ", StringComparison.Ordinal) || run.StdOut.Contains("eof ", StringComparison.Ordinal);
 
         if (run.ExitCode is ProbeUnavailableExit or 126 or 127 && !sawConnect && !sawFailed)
-            throw new XenHostException(LivenessErrorIds.ProbeUnavailable, XenErrorCategory.ResourceUnavailable, host.Name,
+            throw new XenHostException(XenErrorIds.LivenessProbeUnavailable, XenErrorCategory.ResourceUnavailable, host.Name,
                 $"The liveness probe cannot run on host '{host.Name}': {FirstLine(run.StdErr) ?? $"exit code {run.ExitCode}"}")
             {
                 RecommendedAction = "Install bash and coreutils (timeout) on the host.",

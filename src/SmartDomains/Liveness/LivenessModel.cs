@@ -50,11 +50,3 @@ public sealed class LivenessResult
 
     public override string ToString() => $"{Domain} on {Host}: {(Alive ? "alive" : Failure.ToString())}";
 }
-
-/// <summary>Stable error ids of the liveness cmdlets. Scripts match on these, so never rename one.</summary>
-public static class LivenessErrorIds
-{
-    public const string WaitTimeout = "XenDomainWaitTimeout";
-    public const string Crashed = "XenDomainCrashed";
-    public const string ProbeUnavailable = "XenLivenessProbeUnavailable";
-}

@@ -10,7 +10,7 @@ public sealed record PlacementFailure(string Domain, string Resource, long Neede
 
 public sealed class PlacementFailedException : XenHostException
 {
-    public const string Id = "XenPoolPlacementFailed";
+    public const string Id = XenErrorIds.PoolPlacementFailed;
     public IReadOnlyList<PlacementFailure> Failures { get; }
 
     public PlacementFailedException(string pool, IReadOnlyList<PlacementFailure> failures)

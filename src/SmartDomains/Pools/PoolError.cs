@@ -10,7 +10,7 @@ public sealed record PoolError(string File, int Line, int Column, string JsonPat
 /// <summary>A pool description that cannot be used. Holds every error found, not just the first.</summary>
 public sealed class PoolFileInvalidException : XenHostException
 {
-    public const string Id = "PoolFileInvalid";
+    public const string Id = XenErrorIds.PoolFileInvalid;
 
     public IReadOnlyList<PoolError> Errors { get; }
 

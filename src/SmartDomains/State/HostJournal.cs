@@ -50,10 +50,10 @@ public sealed class HostJournal
     {
         var result = await _host.RunAsync(AppendCommand(entry), cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == LeaseRefused)
-            throw new XenHostException("XenHostBusy", XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
+            throw new XenHostException(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
             { RecommendedAction = "Wait until the other controller has finished cleaning the host, then run again." };
         if (!result.Succeeded)
-            throw new XenHostException("XenJournalWriteFailed", XenErrorCategory.WriteError, _host.Name,
+            throw new XenHostException(XenErrorIds.JournalWriteFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not write the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}. Nothing was made.");
     }
 
@@ -68,7 +68,7 @@ public sealed class HostJournal
     }
 
     public XenHostException ReadFailed(CommandResult result) =>
-        new("XenJournalReadFailed", XenErrorCategory.ReadError, _host.Name,
+        new(XenErrorIds.JournalReadFailed, XenErrorCategory.ReadError, _host.Name,
             $"Could not read the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}");
 
     /// <summary>The entries of the journal's lines; a torn or foreign line is skipped.</summary>

@@ -41,7 +41,7 @@ public sealed record HostCapabilities(bool QemuImg, bool Reflink, bool MkfsExt4,
     {
         var result = await host.RunAsync(ProbeCommand(host), ct).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.ReadError, host.Name,
+            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.ReadError, host.Name,
                 $"Could not probe the storage tools of {host.Name}: {result.StdErr.Trim()}");
         return Parse(result.StdOut);
     }

@@ -133,7 +133,7 @@ public sealed class HostStorage
             var format = (string?)data?["format"] ?? item.Format;
             var expected = (long?)data?["sizeBytes"];
             if (format == "raw" && expected is long size && stat[0].Size != size)
-                throw new XenHostException(StorageErrorIds.Conflict, XenErrorCategory.ResourceExists, _host.Name,
+                throw new XenHostException(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, _host.Name,
                     $"{_host.Name}:{path} was made by the module with {size} bytes but now has {stat[0].Size}; it is not changed. " +
                     "Remove it (Remove-XenDomain) to make it again.") { RecommendedAction = "Remove the domain's storage, then prepare it again." };
             return new StorageResult(item, Existing, watch.Elapsed, (string?)data?["sha256"], true)
@@ -311,7 +311,7 @@ public sealed class HostStorage
         if (!verify.Succeeded)
         {
             if (verify.ExitCode == 65 || verify.StdErr.Contains("smartdomains: sha256", StringComparison.Ordinal))
-                await FailAsync(ResourceKinds.BaseImage, remote, attempt, verify, 0, ct, StorageErrorIds.BaseImageCorrupt).ConfigureAwait(false);
+                await FailAsync(ResourceKinds.BaseImage, remote, attempt, verify, 0, ct, XenErrorIds.BaseImageCorrupt).ConfigureAwait(false);
             await FailAsync(ResourceKinds.BaseImage, remote, attempt, verify, image.SizeBytes, ct).ConfigureAwait(false);
         }
         return remote;
@@ -333,7 +333,7 @@ public sealed class HostStorage
     private BaseImage ResolveBase(string from)
     {
         if (_repository is null)
-            throw new XenHostException(StorageErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
+            throw new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"The disk is a clone of '{from}', but no image repository was given.")
             { RecommendedAction = "Give an image repository directory that holds the base image." };
         return _repository.Resolve(from);
@@ -356,7 +356,7 @@ public sealed class HostStorage
         if (record is { Exists: true } && existing is not null)
         {
             if (existing.SizeBytes < item.SizeBytes)
-                throw new XenHostException(StorageErrorIds.Conflict, XenErrorCategory.ResourceExists, _host.Name,
+                throw new XenHostException(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, _host.Name,
                     $"{_host.Name}:{path} was made by the module with {existing.SizeBytes} bytes, less than the {item.SizeBytes} asked for; it is not changed.");
             var data = record.Last.Data ?? record.First.Data;
             return new StorageResult(item, Existing, watch.Elapsed, null, true)
@@ -370,7 +370,7 @@ public sealed class HostStorage
         else if (existing is not null && record is not { Exists: true })
             throw Conflict(path, record);
         if (origin is not null && volumes.All(v => v.Name != origin))
-            throw new XenHostException(StorageErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
+            throw new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"The origin volume {vg}/{origin} of the snapshot {path} was not found on {_host.Name}; the volume group holds: " +
                 (volumes.Count == 0 ? "no volumes" : string.Join(", ", volumes.Select(v => v.Name))) + ".");
 
@@ -401,12 +401,12 @@ public sealed class HostStorage
     {
         var result = await _host.RunAsync(LogicalVolumes.List(vg), ct).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.ObjectNotFound, _host.Name,
+            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"Could not list the volumes of {vg} on {_host.Name}: {result.StdErr.Trim()}");
         try { return LogicalVolumes.ParseList(result.StdOut); }
         catch (FormatException e)
         {
-            throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.InvalidData, _host.Name, $"{_host.Name}: {e.Message}", e);
+            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.InvalidData, _host.Name, $"{_host.Name}: {e.Message}", e);
         }
     }
 
@@ -424,12 +424,12 @@ public sealed class HostStorage
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentException.ThrowIfNullOrEmpty(resource);
         if (kind is not (ResourceKinds.Image or ResourceKinds.Volume or ResourceKinds.Directory or ResourceKinds.BaseImage))
-            throw new XenHostException(StorageErrorIds.Invalid, XenErrorCategory.InvalidArgument, _host.Name,
+            throw new XenHostException(XenErrorIds.StorageInvalid, XenErrorCategory.InvalidArgument, _host.Name,
                 $"'{kind}' is not a storage resource (image, volume, directory, base-image).");
         await using var gate = await LockAsync(GateKey(kind, resource), ct).ConfigureAwait(false);
         var state = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
         var record = state.Find(kind, resource)
-            ?? throw new XenHostException(StorageErrorIds.NotJournaled, XenErrorCategory.InvalidOperation, _host.Name,
+            ?? throw new XenHostException(XenErrorIds.StorageNotJournaled, XenErrorCategory.InvalidOperation, _host.Name,
                 $"{_host.Name}:{resource} is not in the journal as a {kind} the module made; it is not removed.");
         if (record.Removed) return;
         if (kind == ResourceKinds.BaseImage)
@@ -437,7 +437,7 @@ public sealed class HostStorage
             var users = state.Live.Where(r => r.Kind == ResourceKinds.Image && (string?)(r.Last.Data ?? r.First.Data)?["backing"] == resource)
                 .Select(r => r.Resource).ToArray();
             if (users.Length > 0)
-                throw new XenHostException(StorageErrorIds.InUse, XenErrorCategory.ResourceExists, _host.Name,
+                throw new XenHostException(XenErrorIds.StorageInUse, XenErrorCategory.ResourceExists, _host.Name,
                     $"The base image {resource} on {_host.Name} is the backing file of {string.Join(", ", users)}; remove those first.");
         }
         await UndoAsync(record, ct).ConfigureAwait(false);
@@ -485,7 +485,7 @@ public sealed class HostStorage
         steps.Add(_journal.AppendCommand(Entry(JournalOp.Undone, record.Kind, record.Resource, record.Pool, record.Domain, data)));
         var result = await _host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);
         if (!result.Succeeded)
-            throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.WriteError, _host.Name,
+            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not remove {record.Kind} {_host.Name}:{record.Resource}: {result.StdErr.Trim()} (the journal says undo; the next run retries).");
     }
 
@@ -530,11 +530,11 @@ public sealed class HostStorage
         {
             var where = space is null ? "" :
                 $" {FormatBytes(space.Value.Free)} free of {FormatBytes(space.Value.Total)} on {space.Value.Mount}{(needed > 0 ? $", {FormatBytes(needed)} needed" : "")}.";
-            throw new XenHostException(StorageErrorIds.NoSpace, XenErrorCategory.ResourceUnavailable, _host.Name,
+            throw new XenHostException(XenErrorIds.StorageNoSpace, XenErrorCategory.ResourceUnavailable, _host.Name,
                 $"No space left on {_host.Name} for {resource}:{where} ({stderr}) {cleanup}")
             { RecommendedAction = "Free space on the host, or give the domain a smaller disk, then run again." };
         }
-        throw new XenHostException(errorId ?? StorageErrorIds.Failed, XenErrorCategory.WriteError, _host.Name,
+        throw new XenHostException(errorId ?? XenErrorIds.StorageFailed, XenErrorCategory.WriteError, _host.Name,
             $"Could not make {kind} {_host.Name}:{resource}: '{failed.CommandLine}' exited with {failed.ExitCode}: {stderr} {cleanup}");
     }
 
@@ -583,7 +583,7 @@ public sealed class HostStorage
     private PathStat[] ParseStat(CommandResult result, string[] lines, string[] paths)
     {
         if (!result.Succeeded || lines.Length != paths.Length)
-            throw new XenHostException(StorageErrorIds.Failed, XenErrorCategory.ReadError, _host.Name,
+            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.ReadError, _host.Name,
                 $"Could not look at {string.Join(", ", paths)} on {_host.Name}: {result.StdErr.Trim()}");
         return lines.Select(l =>
         {
@@ -595,13 +595,13 @@ public sealed class HostStorage
     }
 
     private XenHostException Conflict(string path, JournalResource? record) =>
-        new(StorageErrorIds.Conflict, XenErrorCategory.ResourceExists, _host.Name,
+        new(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, _host.Name,
             $"{_host.Name}:{path} already exists and the journal does not list it as the module's" +
             (record is { Removed: true } ? " (the module removed its own earlier)" : "") + "; it is never overwritten.")
         { RecommendedAction = "Move or remove it yourself if it is not needed, or give the disk another target." };
 
     private XenHostException Invalid(StorageItem item, string why) =>
-        new(StorageErrorIds.Invalid, XenErrorCategory.InvalidArgument, _host.Name, $"The disk {item.Host}:{item.Path} of {item.Domain}: {why}.");
+        new(XenErrorIds.StorageInvalid, XenErrorCategory.InvalidArgument, _host.Name, $"The disk {item.Host}:{item.Path} of {item.Domain}: {why}.");
 
     private void ValidateFile(StorageItem item)
     {

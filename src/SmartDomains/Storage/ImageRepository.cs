@@ -61,7 +61,7 @@ public sealed class ImageRepository
     {
         var names = Names;
         var have = names.Count == 0 ? "it holds no images (.img, .raw, .qcow2)" : "it holds: " + string.Join(", ", names);
-        return new XenHostException(StorageErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, null,
+        return new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, null,
             $"The base image '{nameOrPath}' was not found in the image repository {Directory}; {have}.")
         {
             RecommendedAction = "Put NAME.img, NAME.raw or NAME.qcow2 in the repository directory, or give the path of an image file.",

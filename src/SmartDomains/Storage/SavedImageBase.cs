@@ -20,10 +20,10 @@ internal static class SavedImageBase
         var image = XenImage.FromJson(File.ReadAllText(manifestPath));
         // The manifest names files on this machine (the archive, the cache): an edited one is refused before any is touched.
         if (ImageManifestRules.Structure(image) is { } refused)
-            throw new XenHostException(ImageErrorIds.Invalid, XenErrorCategory.InvalidData, null,
+            throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData, null,
                 $"The saved image {parts[0]} in {repository} is refused as a base image: its manifest's {refused}.");
         var member = image.Members.FirstOrDefault(m => m.Name == parts[1] && m.Kind == "disk")
-            ?? throw new XenHostException(StorageErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, null,
+            ?? throw new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, null,
                 $"The saved image {parts[0]} has no disk named '{parts[1]}'; it has: {string.Join(", ", image.Members.Where(m => m.Kind == "disk").Select(m => m.Name))}.");
 
         var cache = Directory.CreateDirectory(Path.Combine(repository, ".extracted", image.ArchiveSha256[..16])).FullName;
@@ -39,7 +39,7 @@ internal static class SavedImageBase
             {
                 var sha = Convert.ToHexString(SHA256.HashData(s)).ToLowerInvariant();
                 if (sha != member.Sha256)
-                    throw new XenHostException(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, null,
+                    throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null,
                         $"The disk {member.Name} of saved image {parts[0]} does not match its manifest (SHA256 {sha}, expected {member.Sha256}).");
             }
             File.Move(unpacked, target, overwrite: true);
@@ -58,6 +58,6 @@ internal static class SavedImageBase
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0)
-            throw new XenHostException(ImageErrorIds.Corrupt, XenErrorCategory.InvalidData, null, $"Unpacking {member} from {archive} failed: {err.Trim()}");
+            throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null, $"Unpacking {member} from {archive} failed: {err.Trim()}");
     }
 }

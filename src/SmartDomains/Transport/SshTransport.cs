@@ -192,7 +192,7 @@ public sealed class SshTransport : IHostTransport
         }
         catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
         {
-            throw new XenHostException("XenUploadFailed", XenErrorCategory.WriteError, _info.Name,
+            throw new XenHostException(XenErrorIds.UploadFailed, XenErrorCategory.WriteError, _info.Name,
                 $"Uploading {localPath} to {_info.Name}:{remotePath} failed: {ex.Message}", ex);
         }
     }
@@ -209,7 +209,7 @@ public sealed class SshTransport : IHostTransport
         }
         catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
         {
-            throw new XenHostException("XenDownloadFailed", XenErrorCategory.ReadError, _info.Name,
+            throw new XenHostException(XenErrorIds.DownloadFailed, XenErrorCategory.ReadError, _info.Name,
                 $"Downloading {_info.Name}:{remotePath} to {localPath} failed: {ex.Message}", ex);
         }
     }

@@ -106,7 +106,7 @@ public sealed class ImageSaveRestoreTests
         var journalBefore = (await h.JournalAsync()).Resources.Count;
 
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, image, false, null, None));
-        Assert.Equal(ImageErrorIds.Corrupt, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageCorrupt, e.ErrorId);
         Assert.Contains("Nothing was restored", e.Message);
         Assert.Null(await h.StateOfAsync("db"));
         Assert.Equal(diskBefore, ImageHost.Sha(disks[0]));
@@ -128,7 +128,7 @@ public sealed class ImageSaveRestoreTests
         var reread = await store.GetAsync(image.Name, None);
 
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, reread, false, null, None));
-        Assert.Equal(ImageErrorIds.Corrupt, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageCorrupt, e.ErrorId);
         Assert.Contains("disk-0", e.Message);
         Assert.Null(await h.StateOfAsync("app"));
         Assert.Empty(Directory.GetFileSystemEntries(h.TmpDir));
@@ -160,7 +160,7 @@ public sealed class ImageSaveRestoreTests
         var image = await ImageSaver.SaveAsync(h.Connection, "z", ImageStore.Local(h.LocalRepo), false, null, None);
         h.Connect("zstd");
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, image, false, null, None));
-        Assert.Equal(ImageErrorIds.ToolMissing, e.ErrorId);
+        Assert.Equal(XenErrorIds.ToolMissing, e.ErrorId);
         Assert.Empty(Directory.GetFileSystemEntries(h.TmpDir));
     }
 
@@ -172,7 +172,7 @@ public sealed class ImageSaveRestoreTests
         var store = ImageStore.Local(h.LocalRepo);
         h.Connect("tar");
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageSaver.SaveAsync(h.Connection, "batch", store, false, null, None));
-        Assert.Equal(ImageErrorIds.ToolMissing, e.ErrorId);
+        Assert.Equal(XenErrorIds.ToolMissing, e.ErrorId);
         Assert.Contains("Run Save-XenImage for batch again", e.Message);
         Assert.Null(await h.StateOfAsync("batch"));
         Assert.Empty(await store.ListAsync(None));
@@ -204,7 +204,7 @@ public sealed class ImageSaveRestoreTests
         Assert.Equal("p-1", image.Name);
         Assert.False(Directory.Exists(Path.Combine(h.LocalRepo, "p-1.partial")));
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageSaver.SaveAsync(h.Connection, "p", store, new ImageSaveOptions { Checkpoint = true, ImageName = "p-1" }, null, None));
-        Assert.Equal(ImageErrorIds.Exists, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageExists, e.ErrorId);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class ImageSaveRestoreTests
         await journal.AppendAsync(new JournalEntry { Op = JournalOp.Undone, Kind = ResourceKinds.Image, Resource = disks[0], Domain = "m" }, None);
         await File.WriteAllTextAsync(disks[0], "not the module's");
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, image, false, null, None));
-        Assert.Equal(SmartDomains.Storage.StorageErrorIds.Conflict, e.ErrorId);
+        Assert.Equal(XenErrorIds.StorageConflict, e.ErrorId);
         Assert.Equal("not the module's", await File.ReadAllTextAsync(disks[0]));
         Assert.Null(await h.StateOfAsync("m"));
     }
@@ -257,7 +257,7 @@ public sealed class ImageSaveRestoreTests
         var commands = new List<string>();
         dst.Connection.CommandLog = commands.Add;
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(dst.Connection, image, false, null, None));
-        Assert.Equal(ImageErrorIds.Invalid, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageInvalid, e.ErrorId);
         Assert.Contains("members[1].originalPath", e.Message);
         Assert.Contains(dst.ImageDir, e.Message);
         Assert.Empty(commands);
@@ -271,7 +271,7 @@ public sealed class ImageSaveRestoreTests
         var (_, disks) = await h.CreateDomainAsync("c", ("c.img", 4L << 20, 1, 12));
         var before = (await h.JournalAsync()).Resources.Count;
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageConverter.ConvertAsync(h.Connection, disks[0], "qcow2", null, None));
-        Assert.Equal(ImageErrorIds.ToolMissing, e.ErrorId);
+        Assert.Equal(XenErrorIds.ToolMissing, e.ErrorId);
         Assert.Equal(before, (await h.JournalAsync()).Resources.Count);
         Assert.Equal(disks[0][..^4] + ".qcow2", ImageConverter.DefaultDestination(disks[0], "qcow2"));
     }
@@ -297,6 +297,6 @@ public sealed class ImageSaveRestoreTests
         Assert.True(record.Exists);
         Assert.Equal("q", record.Domain);
         var again = await Assert.ThrowsAsync<XenHostException>(() => ImageConverter.ConvertAsync(conn, disks[0], "qcow2", null, None));
-        Assert.Equal(SmartDomains.Storage.StorageErrorIds.Conflict, again.ErrorId);
+        Assert.Equal(XenErrorIds.StorageConflict, again.ErrorId);
     }
 }

@@ -40,7 +40,7 @@ public sealed class SavedImageAsBaseTests
         json["archiveSha256"] = "../../outside-xx" + new string('0', 48);
         await File.WriteAllTextAsync(manifest, json.ToString());
         var e = Assert.Throws<XenHostException>(() => new ImageRepository(h.LocalRepo).Resolve($"{image.Name}/disk-0"));
-        Assert.Equal(ImageErrorIds.Invalid, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageInvalid, e.ErrorId);
         Assert.Contains("archiveSha256", e.Message);
         Assert.False(Directory.Exists(Path.Combine(h.LocalRepo, ".extracted")));
         Assert.False(Directory.Exists(Path.Combine(h.Root, "outside-xx")));

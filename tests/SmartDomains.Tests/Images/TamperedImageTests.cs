@@ -159,7 +159,7 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
         try { e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(_saved.Host.Connection, image, false, null, None)); }
         finally { _saved.Host.Connection.CommandLog = null; }
         Assert.Empty(commands);   // refused before any host command
-        Assert.Equal(ImageErrorIds.Invalid, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageInvalid, e.ErrorId);
         Assert.Contains($"manifest's {field} ", e.Message);
         Assert.Equal(before, await SnapshotAsync());
         Assert.False(Directory.Exists(_saved.Outside));
@@ -207,7 +207,7 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
         Assert.True(image.Complete, image.Problem);
         var before = await SnapshotAsync();
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(_saved.Host.Connection, image, false, null, None));
-        Assert.Equal(ImageErrorIds.Corrupt, e.ErrorId);
+        Assert.Equal(XenErrorIds.ImageCorrupt, e.ErrorId);
         Assert.Matches("entry|not a regular file", e.Message);
         Assert.Equal(before, await SnapshotAsync());
         Assert.False(Directory.Exists(_saved.Outside));

@@ -47,7 +47,7 @@ public class StorageCommandTests : IDisposable
             item = new StorageItem { Host = "h", Domain = "d", Kind = StorageKind.LogicalVolume, Path = path, SizeBytes = 1 << 20, VolumeGroup = "vg0" };
         }
         var e = Assert.Throws<XenHostException>(() => _h.Storage().DescribePrepare(item, "p"));
-        Assert.Equal(StorageErrorIds.Invalid, e.ErrorId);
+        Assert.Equal(XenErrorIds.StorageInvalid, e.ErrorId);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class StorageCommandTests : IDisposable
     public void Image_targets_must_be_plain_absolute_paths(string path)
     {
         var item = new StorageItem { Host = "h", Domain = "d", Kind = StorageKind.ImageFile, Path = path, SizeBytes = 1 << 20 };
-        Assert.Equal(StorageErrorIds.Invalid, Assert.Throws<XenHostException>(() => _h.Storage().DescribePrepare(item, "p")).ErrorId);
+        Assert.Equal(XenErrorIds.StorageInvalid, Assert.Throws<XenHostException>(() => _h.Storage().DescribePrepare(item, "p")).ErrorId);
     }
 
     [Fact]
