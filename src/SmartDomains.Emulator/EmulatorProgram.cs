@@ -1,5 +1,5 @@
 using SmartDomains.Emulator.Cli;
-using SmartDomains.Emulator.Commands;
+using SmartDomains.Emulator.Subcommands;
 using SmartDomains.Emulator.Guest;
 
 namespace SmartDomains.Emulator;

@@ -1,3 +1,4 @@
+using SmartDomains.Xl;
 using System.Management.Automation;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;

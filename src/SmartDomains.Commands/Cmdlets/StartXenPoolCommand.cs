@@ -1,3 +1,4 @@
+using SmartDomains.State;
 using System.Management.Automation;
 using SmartDomains.Lifecycle;
 using SmartDomains.Planning;

@@ -1,3 +1,4 @@
+using SmartDomains.XlConfig;
 using SmartDomains.Lifecycle;
 using SmartDomains.Model;
 using SmartDomains.Remote;

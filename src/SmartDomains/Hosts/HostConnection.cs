@@ -1,3 +1,4 @@
+using SmartDomains.Xl;
 using SmartDomains.Model;
 using SmartDomains.Remote;
 using SmartDomains.Transport;

@@ -1,3 +1,4 @@
+using SmartDomains.Xl;
 using Newtonsoft.Json.Linq;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;

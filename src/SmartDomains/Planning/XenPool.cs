@@ -1,3 +1,4 @@
+using SmartDomains.XlConfig;
 using SmartDomains.Pools;
 
 namespace SmartDomains.Planning;

@@ -3,7 +3,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl list [-l] [-v] [dom] (xl_list.c).</summary>
 public static class ListCommand

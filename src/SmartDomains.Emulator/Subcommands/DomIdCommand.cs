@@ -1,6 +1,6 @@
 using SmartDomains.Emulator.Cli;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl domid NAME / xl domname ID.</summary>
 public static class DomIdCommand

@@ -3,7 +3,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 using SmartDomains.XlConfig;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl create [-q] [-p] [-F] [-c] CFG [key=value ...] (xl_vmcontrol.c create_domain).</summary>
 public static class CreateCommand
@@ -37,7 +37,7 @@ public static class CreateCommand
         ctx.MaybeHang("create");
         ctx.Sleep(ctx.Settings.LatencyMs.Create);
         var spec = DomainSpec.From(config, ctx.Store.Peek().NextDomid);
-        return DomainBuilder.Build(ctx, config.Name, config.Uuid, spec, o.Has('p'), out _);
+        return EmulatedDomainBuilder.Build(ctx, config.Name, config.Uuid, spec, o.Has('p'), out _);
     }
 
     /// <summary>parse_config_data: libxlutil's report, then xl's own checks; both exit like xl.</summary>

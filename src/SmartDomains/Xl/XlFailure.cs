@@ -1,7 +1,7 @@
 using SmartDomains.Remote;
 using SmartDomains.Xl;
 
-namespace SmartDomains.Hosts;
+namespace SmartDomains.Xl;
 
 /// <summary>Turns a failed xl call into an XlCommandFailed error that quotes xl's own message.</summary>
 public static class XlFailure

@@ -1,6 +1,6 @@
 using SmartDomains.Emulator.Cli;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>The xl subcommands the emulator implements.</summary>
 public static class CommandTable

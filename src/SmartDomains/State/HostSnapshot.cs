@@ -3,7 +3,7 @@ using SmartDomains.Model;
 using SmartDomains.State;
 using SmartDomains.Xl;
 
-namespace SmartDomains.Lifecycle;
+namespace SmartDomains.State;
 
 /// <summary>What a host looks like when a run begins: its domains (xl list) and its journal, read in one go.</summary>
 public sealed class HostSnapshot

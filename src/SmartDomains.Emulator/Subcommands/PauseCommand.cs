@@ -1,7 +1,7 @@
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl pause|unpause DOM: like xl, exits 0 even when libxl fails.</summary>
 public static class PauseCommand

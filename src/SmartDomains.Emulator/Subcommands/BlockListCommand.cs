@@ -1,6 +1,6 @@
 using SmartDomains.Emulator.Cli;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl block-list DOM... (xl_block.c).</summary>
 public static class BlockListCommand

@@ -1,7 +1,7 @@
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl destroy [-f] DOM. The dying_after_destroy_ms fault keeps a nameless dying domain around briefly.</summary>
 public static class DestroyCommand

@@ -1,7 +1,7 @@
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>
 /// xl shutdown|reboot [-a] [-w] [-F] DOM. The guest acknowledges at once; the domain finishes shutting down

@@ -1,7 +1,7 @@
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl info [KEY] (xl_info.c): "%-23s: %s" lines, memory in MiB.</summary>
 public static class InfoCommand

@@ -2,7 +2,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl save [-c] [-p] DOM FILE [CFG]: writes the real header, then destroys the domain unless -c/-p.</summary>
 public static class SaveCommand

@@ -1,7 +1,7 @@
 using System.Text;
 using SmartDomains.Pools;
 
-namespace SmartDomains;
+namespace SmartDomains.XlConfig;
 
 /// <summary>
 /// The one renderer of xl.cfg files. Everything the module boots goes through it. It is the second line of defence behind

@@ -2,7 +2,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl uptime [-s] [dom...] (xl_info.c print_uptime).</summary>
 public static class UptimeCommand

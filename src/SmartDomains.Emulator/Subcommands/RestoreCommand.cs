@@ -4,7 +4,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl restore [-p] [CFG] FILE: checks the header, recreates the domain from the embedded config.</summary>
 public static class RestoreCommand
@@ -79,7 +79,7 @@ public static class RestoreCommand
         }
         ctx.MaybeHang("restore");
         ctx.Sleep(ctx.Settings.LatencyMs.Restore);
-        int rc = DomainBuilder.Build(ctx, name, uuid, spec, o.Has('p'), out _);
+        int rc = EmulatedDomainBuilder.Build(ctx, name, uuid, spec, o.Has('p'), out _);
         return rc == 0 ? 0 : 1;
     }
 }

@@ -1,6 +1,6 @@
 using SmartDomains.Emulator.Cli;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl network-list DOM... (xl_nic.c).</summary>
 public static class NetworkListCommand

@@ -1,13 +1,13 @@
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>
 /// The part of domain creation shared by create and restore, done under the state lock: memory check,
 /// name uniqueness, disk targets, domid allocation. Failures print libxl/xl's messages and return exit 3.
 /// </summary>
-public static class DomainBuilder
+public static class EmulatedDomainBuilder
 {
     public static int Build(CommandContext ctx, string name, string? uuid, DomainSpec spec, bool paused, out int domid)
     {

@@ -2,7 +2,7 @@ using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
 
-namespace SmartDomains.Emulator.Commands;
+namespace SmartDomains.Emulator.Subcommands;
 
 /// <summary>xl vcpu-list [dom...] (xl_vcpu.c).</summary>
 public static class VcpuListCommand
