@@ -193,7 +193,7 @@ $r.whatIfPreferenceStart = Pool 'sp-b' | Start-XenPool | Statuses
 $r.whatIfPreferenceClear = Clear-XenHost -Force | Statuses
 $WhatIfPreference = $false
 $r.afterWhatIfPreference = Running
-$null = Pool 'sp-c' | Start-XenPool -WhatIf
+$null = Pool 'sp-c' | Start-XenPool -WhatIf -Verbose
 $r.afterWhatIf = Running
 $ConfirmPreference = 'Low'
 $e = $null; $r.confirmLowStart = Pool 'sp-d' | Start-XenPool -ErrorVariable e -ErrorAction SilentlyContinue | Statuses; $r.confirmLowErrors = @($e.FullyQualifiedErrorId)
@@ -241,7 +241,8 @@ $r | ConvertTo-Json -Depth 4
     }
 
     It '-WhatIf shows what the run would do: the config write with its size on standard input and xl create' {
-        $whatIfText | Should -Match 'bytes on standard input' -Because $childOutput
+        $whatIfText | Should -Match 'Performing the operation "Write the xl.cfg of sp-c \(\d+ bytes\)"' -Because $childOutput
+        $whatIfText | Should -Match 'bytes on standard input'
         $whatIfText | Should -Match 'xl create -q \S*sp-c\.cfg'
         $r.afterWhatIf | Should -Be @('sp-a')
     }

@@ -213,8 +213,11 @@ Describe 'Pool lifecycle on SSH test hosts' -Skip:(-not $canRunHosts) {
             # What if: lines go to the host, so a transcript catches them.
             $transcript = Join-Path $work 'whatif.txt'
             Start-Transcript -Path $transcript | Out-Null
-            try { $pool | Start-XenPool -WhatIf } finally { Stop-Transcript | Out-Null }
+            try { $pool | Start-XenPool -WhatIf -Verbose } finally { Stop-Transcript | Out-Null }
             $out = Get-Content -Raw $transcript
+            # One line per resource in plain words; the exact commands are the verbose lines.
+            $out | Should -Match 'Performing the operation "Create an empty raw disk \(8 MiB\)" on target "\S*d1-xvda\.img on '
+            $out | Should -Match 'Performing the operation "Boot it with xl create, then check that it is alive" on target "d1 on '
             $out | Should -Match 'xl create -q /etc/xen/d1.cfg'
             $out | Should -Match 'truncate'
             # It reads the pool's hosts (what runs, what the journal says is ours) to say what a run would do; it changes nothing.

@@ -69,8 +69,13 @@ public sealed class StartXenPoolCommand : XenCmdlet
             // What a run would do depends on the hosts (running domains, what the journal says is ours): read them, change nothing.
             var snapshots = CollectFromHosts(connections, (c, _) => HostSnapshot.ReadAsync(c, Cancellation)).ToDictionary(r => r.Connection.Name, r => r.Result, StringComparer.OrdinalIgnoreCase);
             var describer = new PoolStarter(pool, byName, options);
+            // One line per resource in plain words; the exact host commands are verbose output (-WhatIf -Verbose).
             foreach (var domain in pool.Domains.Where(d => snapshots.ContainsKey(d.Host!)))
-                ShouldProcess($"{domain.Name} on {domain.Host}", string.Join(Environment.NewLine + "    ", describer.Describe(domain, snapshots[domain.Host!]).Prepend("")));
+                foreach (var step in describer.Describe(domain, snapshots[domain.Host!]))
+                {
+                    ShouldProcess(step.Target, step.Action);
+                    foreach (var command in step.Commands) WriteVerbose($"[{domain.Host}] would run: {command}");
+                }
             return;
         }
         if (!ShouldChange(pool.Name, $"Start {pool.DomainCount} domains on {string.Join(", ", pool.Hosts)}", false)) return;

@@ -33,32 +33,47 @@ public sealed class PoolStarter
         _events = events ?? NoPoolEvents.Instance;
     }
 
+    /// <summary>One thing a start would do, in plain words for -WhatIf, with the exact host commands for -WhatIf -Verbose.</summary>
+    public sealed record PlannedStep(string Target, string Action, IReadOnlyList<string> Commands);
+
     /// <summary>
-    /// The host commands a start would run for one domain (for -WhatIf), storage first, decided as the run decides: from the
-    /// host's domains and journal in <paramref name="snapshot"/>, or as for a fresh host when it is null.
+    /// What a start would do for one domain (for -WhatIf), storage first, decided as the run decides: from the host's
+    /// domains and journal in <paramref name="snapshot"/>, or as for a fresh host when it is null.
     /// </summary>
-    public IReadOnlyList<string> Describe(PoolDomain domain, HostSnapshot? snapshot = null)
+    public IReadOnlyList<PlannedStep> Describe(PoolDomain domain, HostSnapshot? snapshot = null)
     {
         var host = _hosts[domain.Host!];
-        var lines = new List<string>();
+        var on = $"{domain.Name} on {host.Name}";
+        var steps = new List<PlannedStep>();
         if (snapshot?.Running(domain.Name) is { } running)
         {
             var made = snapshot.Journal.Find(ResourceKinds.Domain, domain.Name);
             if (made is not { Removed: false } || !DomainIdentity.IsTheOneMade(made, running.Uuid))
-                return new[] { $"# nothing: a domain named {domain.Name} runs on {host.Name} and SmartDomains did not create it (a conflict)" };
+                return new[] { new PlannedStep(on, "Leave it alone: a domain of this name runs and SmartDomains did not create it (XenDomainConflict)", Array.Empty<string>()) };
             if (running.State != DomainState.Crashed)
-                return new[] { $"# nothing: {domain.Name} already runs (domid {running.DomId}); only its liveness is checked" };
-            lines.Add(RemoteCommand.Xl("destroy", domain.Name).CommandLine);
+                return new[] { new PlannedStep(on, $"Leave it running (domid {running.DomId}) and check that it is alive", Array.Empty<string>()) };
+            steps.Add(new PlannedStep(on, "Destroy it: it crashed, and it is made again", new[] { RemoteCommand.Xl("destroy", domain.Name).CommandLine }));
         }
-        var journal = new HostJournal(host);
-        var storage = new HostStorage(host, journal, _options.Images);
-        foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name)) lines.AddRange(storage.DescribePrepare(item, _pool.Name));
+        var storage = new HostStorage(host, new HostJournal(host), _options.Images);
+        foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name))
+            steps.Add(new PlannedStep($"{item.Path} on {host.Name}", StorageAction(item), storage.DescribePrepare(item, _pool.Name)));
         var path = _pool.ConfigPath(domain);
         var ours = snapshot?.Journal.Find(ResourceKinds.Config, path) is { Removed: false, EverMade: true };
         // The uuid is made at start; any uuid renders a config of the same size.
-        lines.Add(ConfigFileCommands.Write(path, _pool.RenderConfig(domain, Guid.Empty), ours).Display);
-        lines.Add(RemoteCommand.Xl("create", "-q", path).CommandLine);
-        return lines;
+        var write = ConfigFileCommands.Write(path, _pool.RenderConfig(domain, Guid.Empty), ours);
+        steps.Add(new PlannedStep($"{path} on {host.Name}",
+            $"{(ours ? "Rewrite" : "Write")} the xl.cfg of {domain.Name} ({System.Text.Encoding.UTF8.GetByteCount(write.StandardInput!)} bytes)", new[] { write.Display }));
+        steps.Add(new PlannedStep(on, "Boot it with xl create, then check that it is alive", new[] { RemoteCommand.Xl("create", "-q", path).CommandLine }));
+        return steps;
+    }
+
+    private static string StorageAction(StorageItem item)
+    {
+        var size = item.SizeBytes >= 1L << 30 && item.SizeBytes % (1L << 30) == 0 ? $"{item.SizeBytes >> 30} GiB" : $"{item.SizeMiB} MiB";
+        var fs = item.Filesystem is null ? "" : $", with an {item.Filesystem} file system";
+        return item.Kind == StorageKind.LogicalVolume
+            ? item.From is null ? $"Create the LVM volume ({size}) in {item.VolumeGroup}{fs}" : $"Create an LVM snapshot of {item.From} ({size})"
+            : item.From is null ? $"Create an empty {item.Format} disk ({size}){fs}" : $"Create a {item.Format} clone of {item.From} ({size})";
     }
 
     public async Task<IReadOnlyList<DomainStartResult>> RunAsync(CancellationToken cancellationToken)
