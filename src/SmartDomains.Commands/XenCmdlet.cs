@@ -11,13 +11,25 @@ namespace SmartDomains.Commands;
 /// runs per-host work in parallel while writing to the pipeline from the cmdlet's own thread, and turns
 /// XenHostExceptions into ErrorRecords with stable ids.
 /// </summary>
-public abstract class XenCmdlet : PSCmdlet
+public abstract class XenCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
     protected CancellationToken Cancellation => _stop.Token;
 
     protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>PowerShell disposes a cmdlet when its pipeline ends: the cancellation source is the base cmdlet's own.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _stop.Dispose();
+    }
 
     internal static HostRegistry Registry => RunspaceHostCache.Current;
 
