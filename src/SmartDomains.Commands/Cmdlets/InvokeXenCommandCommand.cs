@@ -1,8 +1,8 @@
-using SmartDomains.Xl;
 using System.Management.Automation;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
+using SmartDomains.Xl;
 
 namespace SmartDomains.Commands.Cmdlets;
 

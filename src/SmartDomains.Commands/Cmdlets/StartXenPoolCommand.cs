@@ -1,7 +1,7 @@
-using SmartDomains.State;
 using System.Management.Automation;
 using SmartDomains.Lifecycle;
 using SmartDomains.Planning;
+using SmartDomains.State;
 
 namespace SmartDomains.Commands.Cmdlets;
 

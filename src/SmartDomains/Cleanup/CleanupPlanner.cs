@@ -1,9 +1,9 @@
-using SmartDomains.XlConfig;
 using SmartDomains.Lifecycle;
 using SmartDomains.Model;
 using SmartDomains.Remote;
 using SmartDomains.State;
 using SmartDomains.Storage;
+using SmartDomains.XlConfig;
 
 namespace SmartDomains.Cleanup;
 

@@ -60,12 +60,10 @@ public sealed class HostLease
     public RemoteCommand ReleaseCommand() => RemoteCommand.Script(ReleaseScript, _paths.LockPath, _paths.LeasePath, Token);
 
     public RemoteCommand FinishCommand(int journalLines) =>
-        RemoteCommand.Script(FinishScript, _paths.LockPath, _paths.LeasePath, Token, _paths.JournalPath, journalLines.ToString(), Storage.HostStorage.CacheDirOf(_host), StagingRoot);
+        RemoteCommand.Script(FinishScript, _paths.LockPath, _paths.LeasePath, Token, _paths.JournalPath, journalLines.ToString(), _host.Host.Layout.BaseImageCache, _host.Host.Layout.StagingRoot);
 
     public RemoteCommand TidyCommand() =>
-        RemoteCommand.Script(TidyScript, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, Storage.HostStorage.CacheDirOf(_host), Token, StagingRoot);
-
-    private string StagingRoot => _host.Host.Layout.StagingRoot;
+        RemoteCommand.Script(TidyScript, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, _host.Host.Layout.BaseImageCache, Token, _host.Host.Layout.StagingRoot);
 
     /// <summary>Takes or renews the lease; XenHostBusy when another controller holds a live one.</summary>
     public async Task AcquireAsync(TimeSpan ttl, CancellationToken ct)

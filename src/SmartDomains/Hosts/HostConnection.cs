@@ -1,7 +1,7 @@
-using SmartDomains.Xl;
 using SmartDomains.Model;
 using SmartDomains.Remote;
 using SmartDomains.Transport;
+using SmartDomains.Xl;
 
 namespace SmartDomains.Hosts;
 

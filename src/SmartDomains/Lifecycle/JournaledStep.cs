@@ -1,8 +1,8 @@
-using SmartDomains.Xl;
 using Newtonsoft.Json.Linq;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
 using SmartDomains.State;
+using SmartDomains.Xl;
 
 namespace SmartDomains.Lifecycle;
 

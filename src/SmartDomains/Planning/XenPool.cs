@@ -1,5 +1,5 @@
-using SmartDomains.XlConfig;
 using SmartDomains.Pools;
+using SmartDomains.XlConfig;
 
 namespace SmartDomains.Planning;
 

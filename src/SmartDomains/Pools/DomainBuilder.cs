@@ -39,10 +39,10 @@ public sealed class DomainBuilder
         var count = Count(declaration, file, parameters);
         var (line, column) = declaration is Newtonsoft.Json.IJsonLineInfo li && li.HasLineInfo() ? (li.LineNumber, li.LinePosition) : (0, 0);
 
-        var type = reader.Typed("type", FieldSpec.Of("domain", "type")) ?? "pvh";
+        var type = reader.Typed("domain", "type") ?? "pvh";
         var memory = reader.SizeMiB("memory");
-        var kernel = reader.Typed("kernel", HostValues.AbsolutePath);
-        var bootloader = reader.Typed("bootloader", HostValues.Bootloader);
+        var kernel = reader.Typed("domain", "kernel");
+        var bootloader = reader.Typed("domain", "bootloader");
         if (memory is null && !fields.Fields.ContainsKey("memory"))
             _diagnostics.Add(file, declaration, $"domain '{groupName}' has no memory; set it or extend a template that does");
         if (type == "pv" && kernel is null && bootloader is null)
@@ -71,18 +71,18 @@ public sealed class DomainBuilder
                 VCpus = vcpus,
                 MaxVCpus = maxvcpus == 0 ? vcpus : maxvcpus,
                 Kernel = kernel,
-                Ramdisk = reader.Typed("ramdisk", HostValues.AbsolutePath),
-                Cmdline = reader.Typed("cmdline", HostValues.Text),
+                Ramdisk = reader.Typed("domain", "ramdisk"),
+                Cmdline = reader.Typed("domain", "cmdline"),
                 Bootloader = bootloader,
-                OnCrash = reader.Typed("onCrash", FieldSpec.Of("domain", "onCrash")) ?? "destroy",
-                OnPoweroff = reader.Typed("onPoweroff", FieldSpec.Of("domain", "onPoweroff")) ?? "destroy",
-                OnReboot = reader.Typed("onReboot", FieldSpec.Of("domain", "onReboot")) ?? "restart",
+                OnCrash = reader.Typed("domain", "onCrash") ?? "destroy",
+                OnPoweroff = reader.Typed("domain", "onPoweroff") ?? "destroy",
+                OnReboot = reader.Typed("domain", "onReboot") ?? "restart",
                 Disks = reader.List("disks").Select((d, i) => Disk(d, i, reader)).ToArray(),
                 Network = reader.List("network").Select((n, i) => Nic(n, i, name, reader)).ToArray(),
                 Liveness = Liveness(liveness, reader),
                 PinnedHost = placement is null ? null : reader.With(placement).String("host"),
                 AntiAffinity = placement is null ? null : reader.With(placement).String("antiAffinity"),
-                PlacementPolicy = placement is null ? null : reader.With(placement).Typed("policy", FieldSpec.Of("placement", "policy")),
+                PlacementPolicy = placement is null ? null : reader.With(placement).Typed("placement", "policy"),
                 DependsOn = reader.Names("dependsOn"),
                 Origins = Origins(reader, file, declaration),
                 TemplateChain = resolved.Chain,
@@ -166,34 +166,34 @@ public sealed class DomainBuilder
     {
         var r = reader.With(disk);
         var size = r.Bytes("size");
-        var from = r.Typed("from", HostValues.ImageName);
+        var from = r.Typed("disk", "from");
         if (size is null && from is null) r.Error(disk, null, "a disk needs a size, or a base image to clone ('from')");
-        var backend = r.Typed("backend", FieldSpec.Of("disk", "backend")) ?? "file";
-        var vg = r.Typed("volumeGroup", HostValues.VolumeGroup);
+        var backend = r.Typed("disk", "backend") ?? "file";
+        var vg = r.Typed("disk", "volumeGroup");
         if (backend == "lvm" && vg is null) r.Error(disk, "backend", "an lvm disk needs a volumeGroup");
         return new PoolDisk
         {
             SizeBytes = size ?? 0,
-            Format = r.Typed("format", FieldSpec.Of("disk", "format")) ?? (backend == "lvm" ? "raw" : from is null ? "raw" : "qcow2"),
+            Format = r.Typed("disk", "format") ?? (backend == "lvm" ? "raw" : from is null ? "raw" : "qcow2"),
             Backend = backend,
             VolumeGroup = vg,
             From = from,
-            Filesystem = r.Typed("filesystem", FieldSpec.Of("disk", "filesystem")),
-            Vdev = r.Typed("vdev", HostValues.Vdev) ?? "xvd" + (char)('a' + index),
-            Access = r.Typed("access", FieldSpec.Of("disk", "access")) ?? "rw",
+            Filesystem = r.Typed("disk", "filesystem"),
+            Vdev = r.Typed("disk", "vdev") ?? "xvd" + (char)('a' + index),
+            Access = r.Typed("disk", "access") ?? "rw",
         };
     }
 
     private PoolNic Nic(MergedObject nic, int index, string domainName, Reader reader)
     {
         var r = reader.With(nic);
-        var mac = r.Typed("mac", HostValues.Mac);
+        var mac = r.Typed("nic", "mac");
         return new PoolNic
         {
-            Bridge = r.Typed("bridge", HostValues.Bridge) ?? "xenbr0",
+            Bridge = r.Typed("nic", "bridge") ?? "xenbr0",
             Mac = mac?.ToLowerInvariant() ?? StableMac(domainName, index),
-            Ip = r.Typed("ip", HostValues.IpAddress),
-            Model = r.Typed("model", HostValues.NicModel),
+            Ip = r.Typed("nic", "ip"),
+            Model = r.Typed("nic", "model"),
         };
     }
 

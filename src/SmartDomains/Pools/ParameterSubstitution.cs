@@ -8,20 +8,11 @@ public static class ParameterSubstitution
     /// <summary>Marks a placeholder with no closing brace in the list of missing names.</summary>
     public const string Unclosed = " (no closing '}')";
 
-    /// <summary>The names of the placeholders in a text, in order.</summary>
+    /// <summary>The names of the placeholders in a text, in order: what filling it from no parameters finds missing.</summary>
     public static IReadOnlyList<string> Names(string text)
     {
-        var names = new List<string>();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '$' && i + 2 < text.Length && text[i + 1] == '$' && text[i + 2] == '{') { i += 2; continue; }
-            if (text[i] != '$' || i + 1 >= text.Length || text[i + 1] != '{') continue;
-            var end = text.IndexOf('}', i + 2);
-            if (end < 0) break;
-            names.Add(text[(i + 2)..end]);
-            i = end;
-        }
-        return names;
+        Fill(text, new Dictionary<string, string>(), out var missing);
+        return missing.Where(m => !m.EndsWith(Unclosed, StringComparison.Ordinal)).ToArray();
     }
 
     /// <summary>Returns the filled text, or null and the names that have no value.</summary>

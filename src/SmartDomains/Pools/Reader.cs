@@ -63,11 +63,13 @@ internal sealed class Reader
     public string? String(string key) => Leaf(key) is { } leaf && leaf.Token.Type == JTokenType.String ? Fill(leaf) : null;
 
     /// <summary>
-    /// A string that reaches a host, checked against its type after placeholders are filled; a refused value is null.
+    /// A string that reaches a host, checked after placeholders are filled against the type the schema gives KEY in an
+    /// object of KIND (PoolSchema is the one place that says it); a refused value is null.
     /// A value that came from a parameter names it, since the file itself may be fine.
     /// </summary>
-    public string? Typed(string key, HostValueType type)
+    public string? Typed(string kind, string key)
     {
+        var type = FieldSpec.Of(kind, key);
         var value = String(key);
         if (value is null || type.IsValid(value)) return value;
         var leaf = Leaf(key)!;

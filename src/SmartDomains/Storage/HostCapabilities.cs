@@ -20,7 +20,7 @@ public sealed record HostCapabilities(bool QemuImg, bool Reflink, bool MkfsExt4,
     private static readonly ConditionalWeakTable<HostConnection, Task<HostCapabilities>> Cache = new();
 
     public static RemoteCommand ProbeCommand(HostConnection host) =>
-        RemoteCommand.Script(ProbeScript, HostStorage.CacheDirOf(host), host.Host.ImageDir);
+        RemoteCommand.Script(ProbeScript, host.Host.Layout.BaseImageCache, host.Host.ImageDir);
 
     /// <summary>The capabilities probed on this connection, if they have been.</summary>
     public static HostCapabilities? Known(HostConnection host) =>

@@ -59,8 +59,7 @@ public sealed class HostStorage
     }
 
     /// <summary>Where base images are cached on a host: &lt;StateDir&gt;/images.</summary>
-    public static string CacheDirOf(HostConnection host) => host.Host.Layout.BaseImageCache;
-    public string CacheDir => CacheDirOf(_host);
+    public string CacheDir => _host.Host.Layout.BaseImageCache;
     public string CachePath(BaseImage image) => CacheDir + "/" + image.CacheFileName;
 
     #region prepare
