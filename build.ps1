@@ -65,8 +65,10 @@ function Install-TestPrerequisites {
 function Invoke-XunitSuite([string[]] $Missing) {
     $results = Join-Path $root 'out/test-results'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
-    # Tests that use Xen's libxlutil as the referee carry the trait Needs=libxlutil.
-    $filter = if ($Missing -contains 'libxenmisc4.17') { @('--filter', 'Needs!=libxlutil') } else { @() }
+    # Tests that need a tool carry the trait Needs=TOOL: libxlutil (Xen's referee of xl.cfg), shellcheck (the host scripts' lint).
+    $needs = @{ 'libxenmisc4.17' = 'libxlutil'; 'shellcheck' = 'shellcheck' }
+    $skip = @($Missing | Where-Object { $needs.ContainsKey($_) } | ForEach-Object { "Needs!=$($needs[$_])" })
+    $filter = if ($skip) { @('--filter', ($skip -join '&')) } else { @() }
     & dotnet test "$root/tests/SmartDomains.Tests" -c $Configuration --nologo -v q --logger "trx;LogFileName=xunit.trx" --results-directory $results @filter | Out-Host
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }

@@ -7,6 +7,8 @@ public class XenHostException : Exception
     public XenErrorCategory Category { get; }
     public string? Host { get; }
     public string? RecommendedAction { get; init; }
+    /// <summary>The exit code of the host script that failed, when one did: what callers decide on, never the message.</summary>
+    public HostScripts.HostScriptExit? ScriptExit { get; init; }
 
     public XenHostException(string errorId, XenErrorCategory category, string? host, string message, Exception? inner = null)
         : base(message, inner)

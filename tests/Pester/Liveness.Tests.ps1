@@ -169,7 +169,8 @@ Describe 'Liveness on emulated hosts' {
     It 'shows each probe command with -Verbose, address and port as quoted values' {
         $verbose = Test-XenDomainLiveness -Name web -XenHost lv1 -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("xl list -v web"))
-        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("probe `"`$1`" `"`$2`" `"`$4`" `"`$5`"' sh $net.11 22 3 0 0"))
+        # The probe is a host script shown by its file name; address, port, banner and patience are its positional values.
+        ($verbose.Message -join "`n") | Should -Match ([regex]::Escape("timeout 3 bash liveness-probe.bash $net.11 22 0 0"))
     }
 
     It 'formats LivenessResult as a table' {

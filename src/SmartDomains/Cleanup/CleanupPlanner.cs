@@ -1,3 +1,4 @@
+using SmartDomains.HostScripts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Model;
 using SmartDomains.Remote;
@@ -16,12 +17,10 @@ namespace SmartDomains.Cleanup;
 public static class CleanupPlanner
 {
     /// <summary>The first line of every config Start-XenPool writes (XlConfigRenderer).</summary>
-    public const string ConfigHeader = "# Written by SmartDomains";
+    public const string ConfigHeader = XlConfigRenderer.Header;
 
-    // $1 config path. Exit 3 when a file is there that SmartDomains did not write (no header): it is left alone.
-    internal const string ConfigOwnedScript =
-        "if [ -f \"$1\" ] && ! head -n 1 \"$1\" | grep -q '^# Written by SmartDomains'; then " +
-        "echo \"smartdomains: $1 was not written by SmartDomains; left alone\" >&2; exit 3; fi";
+    /// <summary>Exit NotOurs when a file is at <paramref name="path"/> that does not start with <see cref="ConfigHeader"/>.</summary>
+    public static RemoteCommand ConfigOwnedCheck(string path) => RemoteCommand.Script(Scripts.ConfigOwned, path, ConfigHeader);
 
     private static readonly string[] KnownKinds =
     {
@@ -32,11 +31,8 @@ public static class CleanupPlanner
     /// <summary>Removes one staging directory the module made (a save or restore temp dir, a repository's NAME.partial).</summary>
     public static RemoteCommand RemoveTemp(string path) => RemoteCommand.Of("rm", "-rf", "--", path);
 
-    // $1 the temp dir, $2 the module's own temp root (<StateDir>/tmp), which goes too once it is empty.
-    private const string RemoveTempScript = "rm -rf -- \"$1\" && if [ \"$(dirname \"$1\")\" = \"$2\" ]; then rmdir -- \"$2\" 2>/dev/null; fi; true";
-
     public static RemoteCommand RemoveTemp(string path, Hosts.HostLayout layout) =>
-        RemoteCommand.Script(RemoveTempScript, path, layout.StagingRoot);
+        RemoteCommand.Script(Scripts.TempRemove, path, layout.StagingRoot);
 
     /// <param name="journal">The host's journal, replayed.</param>
     /// <param name="running">The domains xl lists now (by name).</param>
@@ -80,8 +76,8 @@ public static class CleanupPlanner
             if (runningSet.Contains(name))
             {
                 var i = Item(r, graceful ? CleanupActions.Shutdown : CleanupActions.Destroy);
-                if (graceful) i.Commands.Add(DomainOperations.Commands.Shutdown(name, shutdownTimeout ?? TimeSpan.FromSeconds(60)).CommandLine);
-                i.Commands.Add(DomainOperations.Commands.Destroy(name).CommandLine + (graceful ? "   # only if the shutdown timed out" : ""));
+                if (graceful) i.Commands.Add(DomainOperations.Commands.Shutdown(name, shutdownTimeout ?? TimeSpan.FromSeconds(60)).Display);
+                i.Commands.Add(DomainOperations.Commands.Destroy(name).Display + (graceful ? "   # only if the shutdown timed out" : ""));
                 items.Add(i);
             }
             else
@@ -97,8 +93,8 @@ public static class CleanupPlanner
         {
             var i = Item(r, CleanupActions.Remove);
             if (KeptDomain(r)) { items.Add(Kept(i, keptWhy[r.Domain!])); continue; }
-            if (r.HalfMade) i.Commands.Add(RemoteCommand.Script(ConfigOwnedScript, r.Resource).CommandLine);
-            i.Commands.Add(ConfigFileCommands.Remove(r.Resource).CommandLine);
+            if (r.HalfMade) i.Commands.Add(ConfigOwnedCheck(r.Resource).Display);
+            i.Commands.Add(ConfigFileCommands.Remove(r.Resource).Display);
             items.Add(i);
         }
 
@@ -108,8 +104,8 @@ public static class CleanupPlanner
         {
             var i = Item(r, CleanupActions.Remove);
             if (KeptDomain(r)) { items.Add(Kept(i, keptWhy[r.Domain!])); continue; }
-            if (r.Kind == ResourceKinds.Image) i.Commands.Add(RemoteCommand.Script(HostStorage.RemoveFilesScript, r.Resource).CommandLine);
-            else if (LogicalVolumes.TryParsePath(r.Resource, out var vg, out var lv)) i.Commands.Add(LogicalVolumes.Remove(vg, lv).CommandLine + "   # only if the volume exists");
+            if (r.Kind == ResourceKinds.Image) i.Commands.Add(HostStorage.RemoveFiles(r.Resource).Display);
+            else if (LogicalVolumes.TryParsePath(r.Resource, out var vg, out var lv)) i.Commands.Add(LogicalVolumes.Remove(vg, lv).Display + "   # only if the volume exists");
             items.Add(i);
             removedImages.Add(r.Resource);
         }
@@ -129,7 +125,7 @@ public static class CleanupPlanner
             if (users.Length > 0) { items.Add(Kept(i, "still the base of " + string.Join(", ", users.Select(u => u.Resource)))); continue; }
             if (otherPools.Length > 0) { items.Add(Kept(i, "still used by the pool" + (otherPools.Length > 1 ? "s " : " ") + string.Join(", ", otherPools))); continue; }
             var temps = new[] { r.First.Data, r.Last.Data }.Select(d => (string?)d?["temp"]).OfType<string>().Distinct();
-            i.Commands.Add(RemoteCommand.Script(HostStorage.RemoveFilesScript, new[] { r.Resource }.Concat(temps).ToArray()).CommandLine);
+            i.Commands.Add(HostStorage.RemoveFiles(new[] { r.Resource }.Concat(temps).ToArray()).Display);
             items.Add(i);
         }
 
@@ -137,7 +133,7 @@ public static class CleanupPlanner
         foreach (var r in live.Where(r => r.Kind == Images.ImageResourceKinds.Temp && InPool(r)))
         {
             var i = Item(r, CleanupActions.Remove);
-            i.Commands.Add(RemoveTemp(r.Resource).CommandLine);
+            i.Commands.Add(RemoveTemp(r.Resource).Display);
             items.Add(i);
         }
         if (pool is null)
@@ -151,8 +147,7 @@ public static class CleanupPlanner
             var prefix = r.Resource.TrimEnd('/') + "/";
             var held = items.Where(k => k.Status == CleanupStatus.Kept && k.Resource.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
             if (held.Length > 0) { items.Add(Kept(i, "holds " + string.Join(", ", held.Select(h => h.Resource)))); continue; }
-            i.Commands.Add(RemoteCommand.Script(HostStorage.NotEmptyScript, r.Resource).CommandLine + "   # refuses a directory that is not empty");
-            i.Commands.Add(RemoteCommand.Script(HostStorage.RemoveEmptyDirScript, r.Resource).CommandLine);
+            i.Commands.Add(HostStorage.RemoveEmptyDirectory(r.Resource).Display + "   # refuses a directory that is not empty");
             items.Add(i);
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Remote;
@@ -81,11 +82,11 @@ public sealed class HostCleaner
                     report.Items.Add(new CleanupItem { Kind = ResourceKinds.Domain, Resource = d, Domain = d, Pool = pool, Action = CleanupActions.Save, Commands = { "Save-XenImage (xl save, tar, compress) into the -SaveImages repository" } });
             report.Items.AddRange(CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, null, _options.Graceful, _options.ShutdownTimeout, read.Running));
             if (report.Items.Count == 0) report.Message = "the journal lists nothing" + (pool is null ? "" : $" of the pool {pool}");
-            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
+            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).Display);
             foreach (var i in report.Items) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
             report.Commands.Add(WillEmpty(read.Journal, report.Items)
-                ? _lease.FinishCommand(read.Lines).CommandLine + "   # when everything is undone: the journal, lease and lock go"
-                : _lease.ReleaseCommand().CommandLine);
+                ? _lease.FinishCommand(read.Lines).Display + "   # when everything is undone: the journal, lease and lock go"
+                : _lease.ReleaseCommand().Display);
         }
         catch (XenHostException ex)
         {
@@ -160,7 +161,7 @@ public sealed class HostCleaner
 
             await Step(t => _lease.AcquireAsync(LeaseTimeFor(null), t), ct).ConfigureAwait(false);
             leased = true;
-            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).CommandLine);
+            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).Display);
             // Read again under the lease: from now on nobody else can add to the journal.
             read = await Step(ReadAsync, ct).ConfigureAwait(false);
             var items = CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, keep, _options.Graceful, _options.ShutdownTimeout, read.Running);
@@ -190,7 +191,7 @@ public sealed class HostCleaner
                 }
                 catch (XenHostException ex) when (ex.ErrorId != XenErrorIds.HostUnreachable)
                 {
-                    if (pool is not null && item.Kind == ResourceKinds.Directory && ex.Message.Contains("is not empty", StringComparison.Ordinal))
+                    if (pool is not null && item.Kind == ResourceKinds.Directory && ex.ScriptExit == HostScriptExit.NotEmpty)
                     {
                         item.Status = CleanupStatus.Kept;
                         item.Message = "not empty: it holds files of other pools or the operator's";
@@ -213,7 +214,7 @@ public sealed class HostCleaner
             {
                 var finish = _lease.FinishCommand(read.Lines);
                 var done = await Step(t => _host.RunAsync(finish, t), ct).ConfigureAwait(false);
-                report.Commands.Add(finish.CommandLine);
+                report.Commands.Add(finish.Display);
                 if (done.Succeeded) { report.JournalRemoved = true; leased = false; }
                 else report.Message = done.StdErr.Trim();
             }
@@ -241,7 +242,7 @@ public sealed class HostCleaner
                     using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
                     var release = _lease.ReleaseCommand();
                     await _host.RunAsync(release, limit.Token).ConfigureAwait(false);
-                    report.Commands.Add(release.CommandLine);
+                    report.Commands.Add(release.Display);
                 }
                 catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* the lease expires on its own */ }
             }
@@ -298,8 +299,8 @@ public sealed class HostCleaner
                 if (r.HalfMade)
                 {
                     // Half-made: only a file that SmartDomains wrote goes. Anything else there is the operator's: forgotten, not touched.
-                    var owned = await _host.RunAsync(RemoteCommand.Script(CleanupPlanner.ConfigOwnedScript, r.Resource), ct).ConfigureAwait(false);
-                    if (owned.ExitCode == 3)
+                    var owned = await _host.RunAsync(CleanupPlanner.ConfigOwnedCheck(r.Resource), ct).ConfigureAwait(false);
+                    if (owned.ExitedWith(HostScriptExit.NotOurs))
                     {
                         await ForgetAsync(step, ct).ConfigureAwait(false);
                         Done(item, "a file there was not written by SmartDomains: left alone, and the journal no longer lists it");
@@ -322,8 +323,8 @@ public sealed class HostCleaner
 
     private async Task ForgetAsync(JournaledStep step, CancellationToken ct)
     {
-        var undo = new JournalEntry { Op = JournalOp.Undo, Kind = step.Kind, Resource = step.Resource, Pool = step.Pool, Domain = step.Domain };
-        var undone = new JournalEntry { Op = JournalOp.Undone, Kind = step.Kind, Resource = step.Resource, Pool = step.Pool, Domain = step.Domain };
+        var undo = JournalEntry.Of(JournalOp.Undo, step.Kind, step.Resource, step.Domain, step.Pool);
+        var undone = JournalEntry.Of(JournalOp.Undone, step.Kind, step.Resource, step.Domain, step.Pool);
         var result = await _host.RunAsync(RemoteCommand.All(_journal.AppendCommand(undo), _journal.AppendCommand(undone)), ct).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new XenHostException(XenErrorIds.JournalWriteFailed, XenErrorCategory.WriteError, _host.Name,

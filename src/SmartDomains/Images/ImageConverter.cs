@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Remote;
@@ -25,7 +26,7 @@ public static class ImageConverter
     }
 
     public static RemoteCommand Command(string source, string destination, string format) =>
-        RemoteCommand.Script(ImageScripts.Convert, source, destination, format);
+        RemoteCommand.Script(Scripts.ImageConvert, "convert", source, destination, format);
 
     public static async Task<ConvertedImage> ConvertAsync(HostConnection host, string source, string format, string? destination, CancellationToken ct)
     {
@@ -38,7 +39,7 @@ public static class ImageConverter
                 throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name, $"'{p}' is not an absolute path without '..'.");
         var watch = Stopwatch.StartNew();
         // The tools and targets first, so a missing qemu-img leaves not even a journal line.
-        var check = await host.RunAsync(RemoteCommand.Script(ImageScripts.ConvertPrecheck, source, destination), ct).ConfigureAwait(false);
+        var check = await host.RunAsync(RemoteCommand.Script(Scripts.ImageConvert, "check", source, destination, format), ct).ConfigureAwait(false);
         if (!check.Succeeded) throw ImageSaver.ScriptFailure(check, XenErrorIds.ImageConvertFailed, $"Converting {source} on {host.Name} is not possible");
         var journal = new HostJournal(host);
         var state = await journal.ReadStateAsync(ct).ConfigureAwait(false);
@@ -46,16 +47,16 @@ public static class ImageConverter
         var data = new JObject { ["method"] = "qemu-img-convert", ["format"] = format, ["source"] = source };
         var step = new JournaledStep { Kind = ResourceKinds.Image, Resource = destination, Domain = sourceRecord?.Domain, Pool = sourceRecord?.Pool };
         var line = RemoteCommand.All(
-            journal.AppendCommand(new JournalEntry { Op = JournalOp.Begin, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool, Data = data }),
+            journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Image, destination, step.Domain, step.Pool, data)),
             Command(source, destination, format),
-            journal.AppendCommand(new JournalEntry { Op = JournalOp.Done, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool, Data = data }));
+            journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Image, destination, step.Domain, step.Pool, data)));
         var result = await host.RunAsync(line, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             // The script removed its half-written output; the journal says so.
             await host.RunAsync(RemoteCommand.All(
-                journal.AppendCommand(new JournalEntry { Op = JournalOp.Failed, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool }),
-                journal.AppendCommand(new JournalEntry { Op = JournalOp.Undone, Kind = ResourceKinds.Image, Resource = destination, Domain = step.Domain, Pool = step.Pool })), CancellationToken.None).ConfigureAwait(false);
+                journal.AppendCommand(JournalEntry.Of(JournalOp.Failed, ResourceKinds.Image, destination, step.Domain, step.Pool)),
+                journal.AppendCommand(JournalEntry.Of(JournalOp.Undone, ResourceKinds.Image, destination, step.Domain, step.Pool))), CancellationToken.None).ConfigureAwait(false);
             throw ImageSaver.ScriptFailure(result, XenErrorIds.ImageConvertFailed, $"qemu-img convert of {source} on {host.Name} failed");
         }
         var size = await host.RunAsync(RemoteCommand.Of("stat", "-c", "%s", destination), ct).ConfigureAwait(false);

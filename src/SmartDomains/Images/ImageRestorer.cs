@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Model;
@@ -22,8 +23,6 @@ public static class ImageRestorer
     public static string TempDirOf(HostConnection host, string domain, string attempt) =>
         host.Host.Layout.RestoreStaging(domain, attempt);
 
-    private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
-        new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
 
     /// <summary>What a restore would run (for -WhatIf and the prompt), decided as the run decides from the host's journal.</summary>
     public static IReadOnlyList<string> Describe(HostConnection host, XenImage image, bool paused, JournalState journal)
@@ -33,11 +32,11 @@ public static class ImageRestorer
         if (image.Store is { IsLocal: true }) lines.Add($"sftp put {RemoteCommand.Quote(image.Location + "/" + image.ArchiveFile)} {tmp}/{image.ArchiveFile}");
         lines.Add($"# unpack into {tmp} and verify the sha256 of {image.Members.Count} members");
         foreach (var d in image.Disks)
-            lines.Add(RemoteCommand.Script(ImageScripts.MoveInto, $"{tmp}/m/{d.Name}", d.OriginalPath, journal.Find(ResourceKinds.Image, d.OriginalPath) is { Removed: false } ? "ours" : "new").CommandLine);
+            lines.Add(RemoteCommand.Script(Scripts.MoveIntoPlace, $"{tmp}/m/{d.Name}", d.OriginalPath, journal.Find(ResourceKinds.Image, d.OriginalPath) is { Removed: false } ? "ours" : "new").Display);
         var cfg = ConfigTarget(host, image, journal);
         if (image.Config.Length > 0) lines.Add(ConfigFileCommands.Write(cfg, image.Config, journal.Find(ResourceKinds.Config, cfg) is { Removed: false }).Display);
         lines.Add(RestoreCommand(image, cfg, $"{tmp}/m/{ImageSaver.MemoryMember}", paused).CommandLine);
-        lines.Add(RemoteCommand.Script(ImageScripts.RemoveTree, tmp).CommandLine);
+        lines.Add(StagingDirectory.RemoveTree(tmp).Display);
         return lines;
     }
 
@@ -91,7 +90,7 @@ public static class ImageRestorer
             }
             else
             {
-                var verify = await host.RunAsync(RemoteCommand.Script(ImageScripts.VerifyFile, hostArchive!, image.ArchiveSha256), ct).ConfigureAwait(false);
+                var verify = await host.RunAsync(RemoteCommand.Script(Scripts.VerifySha256, hostArchive!, image.ArchiveSha256, ""), ct).ConfigureAwait(false);
                 if (!verify.Succeeded) throw Corrupt(host, image, verify.StdErr.Trim());
             }
 
@@ -122,10 +121,8 @@ public static class ImageRestorer
             // 3. Unpack into a journaled temp dir and verify every member there.
             var attempt = Guid.NewGuid().ToString("N")[..8];
             var tmp = TempDirOf(host, image.Domain, attempt);
-            await ImageSaver.RunOrThrow(host, RemoteCommand.All(
-                journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool, new JObject { ["purpose"] = "restore", ["image"] = image.Name })),
-                RemoteCommand.Script(ImageScripts.MakeTemp, tmp),
-                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
+            await ImageSaver.RunOrThrow(host, StagingDirectory.Make(journal, tmp, image.Domain, image.Pool,
+                new JObject { ["purpose"] = "restore", ["image"] = image.Name }), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
             try
             {
                 if (localArchive is not null)
@@ -137,9 +134,9 @@ public static class ImageRestorer
                 var unpackArgs = new List<string> { tmp, hostArchive!, image.ArchiveSha256, image.Compression };
                 foreach (var m in image.Members) { unpackArgs.Add(m.Name); unpackArgs.Add(m.Sha256); }
                 status($"{host.Name}: unpacking and verifying {image.Members.Count} members");
-                var unpack = await host.RunAsync(RemoteCommand.Script(ImageScripts.Unpack, unpackArgs.ToArray()), ct).ConfigureAwait(false);
+                var unpack = await host.RunAsync(RemoteCommand.Script(Scripts.ImageUnpack, unpackArgs.ToArray()), ct).ConfigureAwait(false);
                 if (!unpack.Succeeded)
-                    throw unpack.ExitCode == 65
+                    throw unpack.ExitedWith(HostScriptExit.Corrupt)
                         ? Corrupt(host, image, unpack.StdErr.Trim())
                         : ImageSaver.ScriptFailure(unpack, XenErrorIds.ImageRestoreFailed, $"Unpacking '{image.Name}' on {host.Name} failed");
 
@@ -151,9 +148,9 @@ public static class ImageRestorer
                     await EnsureParentAsync(host, journal, state, d.OriginalPath, image, ct).ConfigureAwait(false);
                     status($"{host.Name}: {d.Name} to {d.OriginalPath}");
                     await ImageSaver.RunOrThrow(host, RemoteCommand.All(
-                        journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data)),
-                        RemoteCommand.Script(ImageScripts.MoveInto, $"{tmp}/m/{d.Name}", d.OriginalPath, diskOurs[i] ? "ours" : "new"),
-                        journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
+                        journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data)),
+                        RemoteCommand.Script(Scripts.MoveIntoPlace, $"{tmp}/m/{d.Name}", d.OriginalPath, diskOurs[i] ? "ours" : "new"),
+                        journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Image, d.OriginalPath, image.Domain, image.Pool, data))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
                 }
                 if (image.Config.Length > 0)
                 {
@@ -172,10 +169,7 @@ public static class ImageRestorer
             {
                 try
                 {
-                    await ImageSaver.RunOrThrow(host, RemoteCommand.All(
-                        journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool)),
-                        RemoteCommand.Script(ImageScripts.RemoveTree, tmp),
-                        journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, tmp, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, CancellationToken.None).ConfigureAwait(false);
+                    await ImageSaver.RunOrThrow(host, StagingDirectory.Remove(journal, tmp, image.Domain, image.Pool), XenErrorIds.ImageRestoreFailed, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (XenHostException) { /* the journal lists it for the next run and Clear-XenHost */ }
             }
@@ -201,11 +195,8 @@ public static class ImageRestorer
 
     private static async Task<bool[]> StatAsync(HostConnection host, string[] paths, CancellationToken ct)
     {
-        var result = await host.RunAsync(RemoteCommand.Script(ImageScripts.Stat, paths), ct).ConfigureAwait(false);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (!result.Succeeded || lines.Length != paths.Length)
-            throw new XenHostException(XenErrorIds.ImageRestoreFailed, XenErrorCategory.ReadError, host.Name, $"Could not check the restore targets on {host.Name}: {result.StdErr.Trim()}");
-        return lines.Select(l => l.StartsWith('1')).ToArray();
+        var stat = await RemotePaths.StatAsync(host, XenErrorIds.ImageRestoreFailed, ct, paths).ConfigureAwait(false);
+        return stat.Select(p => p.Exists).ToArray();
     }
 
     /// <summary>Makes a missing parent directory, journaled (each missing level), so Clear-XenHost removes it again.</summary>
@@ -218,9 +209,9 @@ public static class ImageRestorer
         var missing = parents.Where((p, i) => !exists[i]).Reverse().ToArray();   // outermost first
         foreach (var dir in missing)
             await ImageSaver.RunOrThrow(host, RemoteCommand.All(
-                journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Directory, dir, image.Domain, image.Pool)),
+                journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Directory, dir, image.Domain, image.Pool)),
                 RemoteCommand.Of("mkdir", dir),
-                journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Directory, dir, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
+                journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Directory, dir, image.Domain, image.Pool))), XenErrorIds.ImageRestoreFailed, ct).ConfigureAwait(false);
     }
 
     private static string ParentOf(string path)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Model;
@@ -50,7 +51,7 @@ public static class ImageSaver
         var name = imageName ?? DefaultName(domain, DateTimeOffset.UtcNow);
         var lines = new List<string>
         {
-            RemoteCommand.Script(ImageScripts.MakeTemp, tmp).CommandLine,
+            StagingDirectory.MakeEmpty(tmp).Display,
             SaveCommand(domain, tmp + "/" + MemoryMember, checkpoint).CommandLine,
             $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {(store.IsLocal ? tmp : store.PartialDirectory(name))}",
         };
@@ -58,8 +59,8 @@ public static class ImageSaver
         if (store.IsLocal)
             lines.Add($"sftp get {tmp}/{name}.tar.zst {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), name + ".tar.zst"))}; verify sha256; rename to {store.ImageDirectory(name)}");
         else
-            lines.Add(RemoteCommand.Script(ImageScripts.Publish, store.PartialDirectory(name), store.ImageDirectory(name)).CommandLine);
-        lines.Add(RemoteCommand.Script(ImageScripts.RemoveTree, tmp).CommandLine);
+            lines.Add(Publish(store.PartialDirectory(name), store.ImageDirectory(name)).Display);
+        lines.Add(StagingDirectory.RemoveTree(tmp).Display);
         return lines;
     }
 
@@ -86,8 +87,6 @@ public static class ImageSaver
         }
     }
 
-    private static JournalEntry Entry(JournalOp op, string kind, string resource, string? domain, string? pool = null, JObject? data = null) =>
-        new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
 
     public static async Task<XenImage> SaveAsync(HostConnection host, string domain, ImageStore store, ImageSaveOptions options, IProgress<long>? bytes, CancellationToken ct)
     {
@@ -155,19 +154,16 @@ public static class ImageSaver
         {
             status($"{host.Name}: xl save{(checkpoint ? " -p" : "")} {domain} into {tmp}");
             var startData = new JObject { ["purpose"] = "save", ["image"] = name, ["created"] = created, ["checkpoint"] = checkpoint };
-            await RunOrThrow(host, RemoteCommand.All(
-                journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, tmp, domain, pool, startData)),
-                RemoteCommand.Script(ImageScripts.MakeTemp, tmp),
-                journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, startData))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
+            await RunOrThrow(host, StagingDirectory.Make(journal, tmp, domain, pool, startData), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
             var savedData = new JObject(startData) { ["memory"] = memory, ["disks"] = new JArray(disks), ["config"] = config };
             var save = SaveCommand(domain, memory, checkpoint);
-            var steps = new List<RemoteCommand> { save, journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, savedData)) };
+            var steps = new List<RemoteCommand> { save, journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ImageResourceKinds.Temp, tmp, domain, pool, savedData)) };
             if (ours && !checkpoint)
             {
                 // xl save destroyed the domain: the journal says so, so nobody stops it again.
-                steps.Add(journal.AppendCommand(Entry(JournalOp.Undo, ResourceKinds.Domain, domain, domain, pool)));
-                steps.Add(journal.AppendCommand(Entry(JournalOp.Undone, ResourceKinds.Domain, domain, domain, pool)));
+                steps.Add(journal.AppendCommand(JournalEntry.Of(JournalOp.Undo, ResourceKinds.Domain, domain, domain, pool)));
+                steps.Add(journal.AppendCommand(JournalEntry.Of(JournalOp.Undone, ResourceKinds.Domain, domain, domain, pool)));
             }
             var result = await host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);
             if (!result.Succeeded)
@@ -184,10 +180,7 @@ public static class ImageSaver
         try
         {
             if (partialOnHost is not null)
-                await RunOrThrow(host, RemoteCommand.All(
-                    journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.Temp, partialOnHost, domain, pool)),
-                    RemoteCommand.Script(ImageScripts.MakeTemp, partialOnHost),
-                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.Temp, partialOnHost, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
+                await RunOrThrow(host, StagingDirectory.Make(journal, partialOnHost, domain, pool), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
             var pairs = new List<string> { tmp, partialOnHost ?? tmp, name, MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
@@ -197,7 +190,7 @@ public static class ImageSaver
             XenHostException? unpauseFailed = null;
             try
             {
-                archive = await host.RunAsync(RemoteCommand.Script(ImageScripts.Archive, pairs.ToArray()), ct).ConfigureAwait(false);
+                archive = await host.RunAsync(RemoteCommand.Script(Scripts.ImageArchive, pairs.ToArray()), ct).ConfigureAwait(false);
             }
             finally
             {
@@ -234,16 +227,16 @@ public static class ImageSaver
             else
             {
                 var archivePath = partialOnHost + "/" + image.ArchiveFile;
-                var verify = await host.RunAsync(RemoteCommand.Script(ImageScripts.VerifyFile, archivePath, image.ArchiveSha256), ct).ConfigureAwait(false);
+                var verify = await host.RunAsync(RemoteCommand.Script(Scripts.VerifySha256, archivePath, image.ArchiveSha256, ""), ct).ConfigureAwait(false);
                 if (!verify.Succeeded) throw ScriptFailure(verify, XenErrorIds.ImageCorrupt, $"The archive of {domain} on {host.Name} does not read back as written");
                 var final = store.ImageDirectory(name);
                 await RunOrThrow(host, RemoteCommand.All(
-                    RemoteCommand.Script(ImageScripts.WriteFile, partialOnHost + "/" + ImageStore.ManifestFile).WithInput(image.ToJson()),
-                    journal.AppendCommand(Entry(JournalOp.Begin, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
-                    RemoteCommand.Script(ImageScripts.Publish, partialOnHost!, final),
-                    journal.AppendCommand(Entry(JournalOp.Done, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
-                    journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, partialOnHost!, domain, pool)),
-                    journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, partialOnHost!, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
+                    RemoteCommand.Script(Scripts.FileWrite, partialOnHost + "/" + ImageStore.ManifestFile, "ours").WithInput(image.ToJson()),
+                    journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
+                    Publish(partialOnHost!, final),
+                    journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ImageResourceKinds.SavedImage, final, domain, pool, new JObject { ["image"] = name })),
+                    journal.AppendCommand(JournalEntry.Of(JournalOp.Undo, ImageResourceKinds.Temp, partialOnHost!, domain, pool)),
+                    journal.AppendCommand(JournalEntry.Of(JournalOp.Undone, ImageResourceKinds.Temp, partialOnHost!, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
                 partialOnHost = null;
                 bytes?.Report(image.ArchiveBytes);
             }
@@ -273,15 +266,15 @@ public static class ImageSaver
     }
 
     private static async Task RemoveTempAsync(HostConnection host, HostJournal journal, string dir, string domain, string? pool, CancellationToken ct) =>
-        await RunOrThrow(host, RemoteCommand.All(
-            journal.AppendCommand(Entry(JournalOp.Undo, ImageResourceKinds.Temp, dir, domain, pool)),
-            RemoteCommand.Script(ImageScripts.RemoveTree, dir),
-            journal.AppendCommand(Entry(JournalOp.Undone, ImageResourceKinds.Temp, dir, domain, pool))), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
+        await RunOrThrow(host, StagingDirectory.Remove(journal, dir, domain, pool), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
+
+    /// <summary>NAME.partial to NAME in a repository on a host; a name that is taken is refused (exit Exists).</summary>
+    private static RemoteCommand Publish(string partial, string final) => RemoteCommand.Script(Scripts.MoveIntoPlace, partial, final, "new");
 
     internal static async Task RunOrThrow(HostConnection host, RemoteCommand command, string errorId, CancellationToken ct)
     {
         var result = await host.RunAsync(command, ct).ConfigureAwait(false);
-        if (!result.Succeeded) throw ScriptFailure(result, errorId, $"'{Short(command.CommandLine)}' failed on {host.Name}");
+        if (!result.Succeeded) throw ScriptFailure(result, errorId, $"'{Short(command.Display)}' failed on {host.Name}");
     }
 
     private static string Short(string line) => line.Length <= 200 ? line : line[..200] + "...";
@@ -291,12 +284,12 @@ public static class ImageSaver
     {
         var err = string.Join(" | ", result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (err.Length == 0) err = "(no output)";
-        var (id, category) = result.ExitCode switch
+        var (id, category) = (HostScriptExit)result.ExitCode switch
         {
-            127 => (XenErrorIds.ToolMissing, XenErrorCategory.ResourceUnavailable),
-            65 => (XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData),
-            66 => (XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData),
-            17 => (XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists),
+            HostScriptExit.ToolMissing => (XenErrorIds.ToolMissing, XenErrorCategory.ResourceUnavailable),
+            HostScriptExit.Corrupt => (XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData),
+            HostScriptExit.Missing => (XenErrorIds.ImageInvalid, XenErrorCategory.InvalidData),
+            HostScriptExit.Exists => (XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists),
             _ when err.Contains("No space left", StringComparison.Ordinal) => (XenErrorIds.StorageNoSpace, XenErrorCategory.WriteError),
             _ => (errorId, XenErrorCategory.InvalidOperation),
         };

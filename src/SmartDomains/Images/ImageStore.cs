@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
 using SmartDomains.Remote;
@@ -134,7 +135,7 @@ public sealed partial class ImageStore
         var journal = new HostJournal(Host!);
         var kind = image.Complete ? ImageResourceKinds.SavedImage : ImageResourceKinds.Temp;
         await new JournaledStep { Kind = kind, Resource = dir, Domain = image.Domain.Length > 0 ? image.Domain : null }
-            .RunAsync(journal, JournalOp.Undo, JournalOp.Undone, RemoteCommand.Script(ImageScripts.RemoveTree, dir), l => Host!.RunAsync(l, ct))
+            .RunAsync(journal, JournalOp.Undo, JournalOp.Undone, StagingDirectory.RemoveTree(dir), l => Host!.RunAsync(l, ct))
             .ConfigureAwait(false);
     }
 
@@ -162,7 +163,7 @@ public sealed partial class ImageStore
 
     private async Task<IReadOnlyList<(string Dir, Dictionary<string, long> Files, string? Manifest)>> ReadHostAsync(CancellationToken ct)
     {
-        var result = await Host!.RunAsync(RemoteCommand.Script(ImageScripts.List, Directory), ct).ConfigureAwait(false);
+        var result = await Host!.RunAsync(RemoteCommand.Script(Scripts.RepositoryList, Directory), ct).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new XenHostException(XenErrorIds.ImageNotFound, XenErrorCategory.ReadError, Host.Name,
                 $"Could not list the image repository {Location}: {result.StdErr.Trim()}");

@@ -19,7 +19,7 @@ public sealed class JournaledStep
     /// <summary>Recorded on the lines before and after the command (a new domain's uuid).</summary>
     public JObject? Data { get; init; }
 
-    private JournalEntry Entry(JournalOp op) => new() { Op = op, Kind = Kind, Resource = Resource, Pool = Pool, Domain = Domain, Data = Data };
+    private JournalEntry Entry(JournalOp op) => JournalEntry.Of(op, Kind, Resource, Domain, Pool, Data);
 
     /// <returns>The command's own result (its command line, not the journal lines around it).</returns>
     public async Task<CommandResult> RunAsync(HostJournal journal, JournalOp before, JournalOp after, RemoteCommand command,

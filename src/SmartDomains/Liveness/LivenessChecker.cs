@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
 using SmartDomains.Remote;
@@ -17,33 +18,6 @@ namespace SmartDomains.Liveness;
 /// </summary>
 public static class LivenessChecker
 {
-    /// <summary>
-    /// The probe, run by sh on dom0. $1 address (a canonical IP, validated here), $2 port, $3 timeout in seconds, $4 "1" to read
-    /// the banner, $5 patience in whole seconds: for that long dom0 first tries a throw-away connect every 0.1 s, each bounded
-    /// by 1 s (a booting guest's address does not answer ARP, so a connect hangs rather than being refused), so a wait for a
-    /// booting guest costs one round trip instead of one per interval. Then comes the connect that counts. The inner bash
-    /// script is a constant too: it prints one line per step with bash's $EPOCHREALTIME, so the timings are dom0's and exclude
-    /// the SSH round trip. `timeout` bounds the whole probe (exit 124).
-    /// </summary>
-    internal const string ProbeScript =
-        "command -v timeout >/dev/null 2>&1 || { echo 'the liveness probe needs timeout (coreutils) on the host' >&2; exit 90; }\n" +
-        "command -v bash >/dev/null 2>&1 || { echo 'the liveness probe needs bash on the host' >&2; exit 90; }\n" +
-        "exec timeout \"$3\" bash -c '\n" +
-        "end=$(( ${EPOCHREALTIME%[.,]*} + $4 ))\n" +
-        "while [ \"${EPOCHREALTIME%[.,]*}\" -lt \"$end\" ] && ! timeout 1 bash -c \"exec 3<>/dev/tcp/\\$1/\\$2\" try \"$1\" \"$2\" 2>/dev/null; do sleep 0.1; done\n" +
-        "printf \"start %s\\n\" \"$EPOCHREALTIME\"\n" +
-        "if exec 3<>\"/dev/tcp/$1/$2\"; then printf \"connected %s\\n\" \"$EPOCHREALTIME\"\n" +
-        "else printf \"failed %s\\n\" \"$EPOCHREALTIME\"; exit 3; fi\n" +
-        "if [ \"$3\" = 1 ]; then\n" +
-        "  line=\n" +
-        "  if IFS= read -r -n 255 line <&3; then printf \"banner %s %s\\n\" \"$EPOCHREALTIME\" \"$line\"\n" +
-        "  else printf \"eof %s %s\\n\" \"$EPOCHREALTIME\" \"$line\"; fi\n" +
-        "fi\n" +
-        "exec 3<&-\n" +
-        "exit 0' probe \"$1\" \"$2\" \"$4\" \"$5\"";
-
-    internal const int ProbeUnavailableExit = 90;
-
     /// <summary>One check of the xl state, then (unless <see cref="LivenessCheck.StateOnly"/>) TCP and the optional banner.</summary>
     /// <exception cref="ArgumentException">An empty domain name, an <see cref="LivenessCheck.Address"/> that is not an IP
     /// address, a port outside 1-65535 or a probe timeout that is not positive.</exception>
@@ -246,9 +220,10 @@ public static class LivenessChecker
         CancellationToken ct)
     {
         string endpoint = address.Contains(':') ? $"[{address}]:{check.Port}" : $"{address}:{check.Port}";
-        var probe = RemoteCommand.Script(ProbeScript, address, check.Port.ToString(CultureInfo.InvariantCulture),
-            (check.ProbeTimeout.TotalSeconds + (patienceSeconds > 0 ? patienceSeconds + 1 : 0)).ToString("0.###", CultureInfo.InvariantCulture), check.CheckBanner ? "1" : "0",
-            patienceSeconds.ToString(CultureInfo.InvariantCulture));
+        // liveness-probe.bash; timeout bounds the whole probe (exit 124).
+        var probe = RemoteCommand.Script(Scripts.LivenessProbe, address, check.Port.ToString(CultureInfo.InvariantCulture),
+                check.CheckBanner ? "1" : "0", patienceSeconds.ToString(CultureInfo.InvariantCulture))
+            .WithTimeout((check.ProbeTimeout.TotalSeconds + (patienceSeconds > 0 ? patienceSeconds + 1 : 0)).ToString("0.###", CultureInfo.InvariantCulture));
         var run = await host.RunAsync(probe, ct).ConfigureAwait(false);
 
         double? start = null, connected = null, failed = null, bannerAt = null;
@@ -274,7 +249,7 @@ public static class LivenessChecker
         bool sawFailed = run.StdOut.Contains("failed ", StringComparison.Ordinal);
         bool sawBanner = bannerAt is not null || run.StdOut.Contains("banner ", StringComparison.Ordinal) || run.StdOut.Contains("eof ", StringComparison.Ordinal);
 
-        if (run.ExitCode is ProbeUnavailableExit or 126 or 127 && !sawConnect && !sawFailed)
+        if ((run.ExitedWith(HostScriptExit.ToolMissing) || run.ExitedWith(HostScriptExit.CannotExecute)) && !sawConnect && !sawFailed)
             throw new XenHostException(XenErrorIds.LivenessProbeUnavailable, XenErrorCategory.ResourceUnavailable, host.Name,
                 $"The liveness probe cannot run on host '{host.Name}': {FirstLine(run.StdErr) ?? $"exit code {run.ExitCode}"}")
             {
@@ -287,7 +262,7 @@ public static class LivenessChecker
         string timeoutText = Seconds(check.ProbeTimeout);
         if (!sawConnect)
         {
-            bool timedOut = run.ExitCode == 124 || !sawFailed;
+            bool timedOut = run.ExitedWith(HostScriptExit.TimedOut) || !sawFailed;
             result.TcpTime = Span(start, failed, run.Duration);
             var why = FirstLine(run.StdErr.Replace("bash: line 1: ", "").Replace("bash: ", ""));
             if (!timedOut && why is not null && why.Contains("refused", StringComparison.OrdinalIgnoreCase))

@@ -1,6 +1,8 @@
+using SmartDomains.HostScripts;
+
 namespace SmartDomains.Remote;
 
-/// <summary>What one remote command did: the exact line, its exit code, its output and how long it took.</summary>
+/// <summary>What one remote command did: the command as -Verbose shows it (a host script by its file name), its exit code, output and duration.</summary>
 public sealed class CommandResult
 {
     public required string Host { get; init; }
@@ -10,6 +12,8 @@ public sealed class CommandResult
     public string StdErr { get; init; } = "";
     public TimeSpan Duration { get; init; }
     public bool Succeeded => ExitCode == 0;
+    /// <summary>Whether a host script ended with this declared code.</summary>
+    public bool ExitedWith(HostScriptExit code) => ExitCode == (int)code;
 
     public override string ToString() => $"{Host}: {CommandLine} (exit {ExitCode})";
 }

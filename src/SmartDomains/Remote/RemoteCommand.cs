@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using SmartDomains.HostScripts;
 
 namespace SmartDomains.Remote;
 
@@ -22,13 +23,17 @@ public sealed class RemoteCommand
     /// </summary>
     public string? StandardInput { get; private init; }
 
-    private RemoteCommand(string program, IReadOnlyList<string> arguments)
+    // How -WhatIf and -Verbose show this command; a script appears by its file name instead of its text.
+    private readonly string _shown;
+
+    private RemoteCommand(string program, IReadOnlyList<string> arguments, string? shown = null)
     {
         Program = program;
         Arguments = arguments;
         var sb = new StringBuilder(Quote(program));
         foreach (var a in arguments) sb.Append(' ').Append(Quote(a));
         CommandLine = sb.ToString();
+        _shown = shown ?? CommandLine;
         Steps = new[] { this };
     }
 
@@ -38,6 +43,7 @@ public sealed class RemoteCommand
         Arguments = steps[0].Arguments;
         Steps = steps.SelectMany(s => s.Steps).ToArray();
         CommandLine = string.Join(" && ", Steps.Select(s => s.CommandLine));
+        _shown = string.Join(" && ", Steps.Select(s => s._shown));
         var inputs = steps.Where(s => s.StandardInput is not null).ToArray();
         if (inputs.Length > 1) throw new ArgumentException("Only one step of a command line can read standard input.");
         StandardInput = inputs.FirstOrDefault()?.StandardInput;
@@ -48,7 +54,7 @@ public sealed class RemoteCommand
     {
         ArgumentNullException.ThrowIfNull(content);
         if (Steps.Count > 1) throw new InvalidOperationException("Give standard input to one step, then join the steps with All.");
-        return new RemoteCommand(Program, Arguments) { StandardInput = content };
+        return new RemoteCommand(Program, Arguments, _shown) { StandardInput = content };
     }
 
     /// <summary>Runs the steps in order in one round trip, stopping at the first that fails.</summary>
@@ -56,11 +62,24 @@ public sealed class RemoteCommand
         steps.Length == 1 ? steps[0] : steps.Length == 0 ? throw new ArgumentException("No steps.") : new RemoteCommand(steps);
 
     /// <summary>
-    /// A fixed shell script with its values passed as positional parameters ($1, $2...), so no value is ever parsed as code.
-    /// The script must be a constant written in this code base, never built from input.
+    /// One of the host scripts (HostScripts/*.sh) with its values as positional parameters ($1, $2...), so no value is ever
+    /// parsed as code. The values must fit the script's declared arguments.
     /// </summary>
-    public static RemoteCommand Script(string script, params string[] values) =>
-        new("sh", new[] { "-c", script, "sh" }.Concat(values).ToArray());
+    public static RemoteCommand Script(HostScript script, params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        script.CheckValues(values);
+        var shown = new StringBuilder(script.Shell).Append(' ').Append(script.Name);
+        foreach (var v in values) shown.Append(' ').Append(Quote(v));
+        return new(script.Shell, new[] { "-c", script.Text, script.Name }.Concat(values).ToArray(), shown.ToString());
+    }
+
+    /// <summary>The same command under coreutils' timeout, which ends it (exit 124) after <paramref name="seconds"/>.</summary>
+    public RemoteCommand WithTimeout(string seconds)
+    {
+        if (Steps.Count > 1 || StandardInput is not null) throw new InvalidOperationException("Put one command without input under timeout.");
+        return new RemoteCommand("timeout", new[] { seconds, Program }.Concat(Arguments).ToArray(), "timeout " + Quote(seconds) + " " + _shown);
+    }
 
     public static RemoteCommand Of(string program, params string[] arguments) => new(program, arguments.ToArray());
     public static RemoteCommand Of(string program, IEnumerable<string> arguments) => new(program, arguments.ToArray());
@@ -77,8 +96,8 @@ public sealed class RemoteCommand
     }
 
     /// <summary>The command line as -WhatIf and -Verbose show it: the line, and how much it reads on standard input.</summary>
-    public string Display => StandardInput is null ? CommandLine
-        : $"{CommandLine} < ({System.Text.Encoding.UTF8.GetByteCount(StandardInput)} bytes on standard input)";
+    public string Display => StandardInput is null ? _shown
+        : $"{_shown} < ({System.Text.Encoding.UTF8.GetByteCount(StandardInput)} bytes on standard input)";
 
     public override string ToString() => CommandLine;
 }

@@ -1,3 +1,4 @@
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
 
@@ -10,26 +11,6 @@ namespace SmartDomains.State;
 /// </summary>
 public sealed class HostJournal
 {
-    // A fixed script: $1 lock file, $2 journal, $3 the JSON line, $4 the clear lease, $5 this writer's lease token (or "").
-    // The state dir is made on first use. After flock, the lock file must still be the one locked (a finished clear removes
-    // it), else the lock is taken again. While another controller holds a live clear lease (Clear-XenHost, Remove-XenPool),
-    // nothing is appended, so nothing can be made on the host (exit 75).
-    private const string AppendScript =
-        "mkdir -p \"$(dirname \"$2\")\" || exit 1; n=0; " +
-        "while :; do exec 9>>\"$1\" || exit 1; flock -w 60 9 || exit 1; " +
-        "if [ ! -e /proc/self/fd/9 ] || [ \"$1\" -ef /proc/self/fd/9 ]; then break; fi; n=$((n+1)); [ $n -lt 5 ] || exit 1; done; " +
-        LeaseCheck + "printf '%s\\n' \"$3\" >> \"$2\"";
-
-    /// <summary>Refuses (exit 75) when $4 holds a live lease of a token other than $5. Runs with the journal lock held.</summary>
-    internal const string LeaseCheck =
-        "if [ -f \"$4\" ] && read -r holder until who < \"$4\" && [ \"$holder\" != \"$5\" ] && [ \"${until:-0}\" -gt \"$(date +%s)\" ] 2>/dev/null; then " +
-        "echo \"smartdomains: the host is being cleaned by $who (lease until $until); nothing is made meanwhile\" >&2; exit 75; fi; ";
-
-    /// <summary>The exit code of a journal write refused because another controller is cleaning the host.</summary>
-    public const int LeaseRefused = 75;
-
-    private const string ReadScript = "if [ -f \"$1\" ]; then cat \"$1\"; fi";
-
     private readonly HostConnection _host;
 
     public HostJournal(HostConnection host) => _host = host;
@@ -44,12 +25,12 @@ public sealed class HostJournal
 
     /// <summary>The command that appends one entry; chain it before the command that makes the resource.</summary>
     public RemoteCommand AppendCommand(JournalEntry entry) =>
-        RemoteCommand.Script(AppendScript, LockPath, JournalPath, entry.ToJsonLine(), LeasePath, LeaseToken ?? "");
+        RemoteCommand.Script(Scripts.JournalAppend, LockPath, JournalPath, entry.ToJsonLine(), LeasePath, LeaseToken ?? "");
 
     public async Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
         var result = await _host.RunAsync(AppendCommand(entry), cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode == LeaseRefused)
+        if (result.ExitedWith(HostScriptExit.Busy))
             throw new XenHostException(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
             { RecommendedAction = "Wait until the other controller has finished cleaning the host, then run again." };
         if (!result.Succeeded)
@@ -58,7 +39,7 @@ public sealed class HostJournal
     }
 
     /// <summary>Prints the journal's lines; for callers that read it in the same round trip as something else.</summary>
-    public RemoteCommand ReadCommand => RemoteCommand.Script(ReadScript, JournalPath);
+    public RemoteCommand ReadCommand => RemoteCommand.Script(Scripts.JournalRead, JournalPath);
 
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(CancellationToken cancellationToken)
     {

@@ -34,6 +34,10 @@ public sealed class JournalEntry
 
     [JsonIgnore] public string Key => Kind + ":" + Resource;
 
+    /// <summary>The one factory of entries, in one parameter order.</summary>
+    public static JournalEntry Of(JournalOp op, string kind, string resource, string? domain = null, string? pool = null, JObject? data = null) =>
+        new() { Op = op, Kind = kind, Resource = resource, Domain = domain, Pool = pool, Data = data };
+
     public string ToJsonLine() => JsonConvert.SerializeObject(this, Formatting.None);
 
     public static JournalEntry? TryParse(string line)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
 
@@ -7,20 +8,10 @@ namespace SmartDomains.Storage;
 /// <summary>What a host can do for storage, probed once per connection in one round trip.</summary>
 public sealed record HostCapabilities(bool QemuImg, bool Reflink, bool MkfsExt4, bool Lvm)
 {
-    /// <summary>
-    /// $1 the base image cache dir, $2 the image dir. Reflink is tried for real: a one-byte file made with mktemp in the cache
-    /// dir is cloned onto a mktemp file in the image dir (so across the two filesystems that matter), and both are removed.
-    /// </summary>
-    internal const string ProbeScript =
-        "for c in qemu-img mkfs.ext4 lvcreate; do if command -v \"$c\" >/dev/null 2>&1; then echo \"$c=yes\"; else echo \"$c=no\"; fi; done; " +
-        "r=no; if mkdir -p \"$1\" 2>/dev/null && [ -d \"$2\" ]; then " +
-        "a=$(mktemp \"$1/.reflink-probe.XXXXXX\" 2>/dev/null) && b=$(mktemp \"$2/.smartdomains-reflink-probe.XXXXXX\" 2>/dev/null) && " +
-        "{ printf x > \"$a\" && cp --reflink=always \"$a\" \"$b\" 2>/dev/null && r=yes; }; rm -f \"$a\" \"$b\"; fi; echo \"reflink=$r\"";
-
     private static readonly ConditionalWeakTable<HostConnection, Task<HostCapabilities>> Cache = new();
 
     public static RemoteCommand ProbeCommand(HostConnection host) =>
-        RemoteCommand.Script(ProbeScript, host.Host.Layout.BaseImageCache, host.Host.ImageDir);
+        RemoteCommand.Script(Scripts.StorageProbe, host.Host.Layout.BaseImageCache, host.Host.ImageDir);
 
     /// <summary>The capabilities probed on this connection, if they have been.</summary>
     public static HostCapabilities? Known(HostConnection host) =>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
+using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
 using SmartDomains.Planning;
 using SmartDomains.Remote;
@@ -25,24 +26,6 @@ public sealed class HostStorage
     public const string LvCreate = "lvcreate";
     public const string LvmSnapshot = "lvm-snapshot";
     public const string Existing = "existing";
-
-    // A fixed script: refuses (with a marker on stderr) when $1 exists, so nothing is ever overwritten.
-    internal const string AbsentScript =
-        "if [ -e \"$1\" ] || [ -L \"$1\" ]; then echo \"smartdomains: refusing to overwrite $1\" >&2; exit 17; fi";
-    internal const string ExistsMarker = "smartdomains: refusing to overwrite ";
-    // One line per argument: "0" when absent, else "1 SIZE d|f".
-    internal const string StatScript =
-        "for p in \"$@\"; do if [ -e \"$p\" ] || [ -L \"$p\" ]; then s=$(stat -L -c %s \"$p\" 2>/dev/null || echo -1); " +
-        "if [ -d \"$p\" ]; then echo \"1 $s d\"; else echo \"1 $s f\"; fi; else echo 0; fi; done";
-    // $1 temp file, $2 expected sha256, $3 final name. The hash reads stdin so odd names do not change its output.
-    internal const string VerifyScript = Images.ImageScripts.HashFunctions +
-        "h=$(hf \"$1\") || exit 1; if [ \"$h\" != \"$2\" ]; then " +
-        "echo \"smartdomains: sha256 of $1 is $h, expected $2\" >&2; exit 65; fi; mv -f \"$1\" \"$3\"";
-    internal const string RemoveFilesScript = "rm -f \"$@\"";
-    internal const string NotEmptyScript =
-        "if [ -d \"$1\" ] && [ -n \"$(ls -A \"$1\")\" ]; then echo \"smartdomains: $1 is not empty\" >&2; exit 39; fi";
-    internal const string RemoveEmptyDirScript = "if [ -d \"$1\" ]; then rmdir \"$1\"; fi";
-    internal const string DfScript = "df -P -B1 \"$1\" | tail -n 1";
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
     private static readonly Regex DfLine = new(@"^(.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+%\s+(.*)$", RegexOptions.Compiled);
@@ -84,21 +67,21 @@ public sealed class HostStorage
         {
             var (vg, name) = ValidateVolume(item);
             var origin = FromOf(item) is null ? null : OriginOf(item, vg);
-            lines.Add(LogicalVolumes.List(vg).CommandLine);
-            lines.Add(VolumeMakeCommand(item, pool, vg, name, origin, NewAttempt(), out _).CommandLine);
+            lines.Add(LogicalVolumes.List(vg).Display);
+            lines.Add(VolumeMakeCommand(item, pool, vg, name, origin, NewAttempt(), out _).Display);
             return lines;
         }
         ValidateFile(item);
         var caps = HostCapabilities.Known(_host);
         if (caps is null)
         {
-            lines.Add(HostCapabilities.ProbeCommand(_host).CommandLine);
+            lines.Add(HostCapabilities.ProbeCommand(_host).Display);
             lines.Add("# the tools were not probed yet: the commands below assume a host without qemu-img or reflink");
             caps = new HostCapabilities(false, false, true, false);
         }
         var dir = ParentOf(item.Path);
-        lines.Add(RemoteCommand.Script(StatScript, item.Path, dir).CommandLine);
-        lines.Add(DirectoryMakeCommand(dir, pool, NewAttempt()).CommandLine + "   # only if the directory is missing");
+        lines.Add(RemotePaths.StatCommand(item.Path, dir).Display);
+        lines.Add(DirectoryMakeCommand(dir, pool, NewAttempt()).Display + "   # only if the directory is missing");
         BaseImage? baseImage = null;
         if (FromOf(item) is not null)
         {
@@ -107,13 +90,13 @@ public sealed class HostStorage
             var attempt = NewAttempt();
             var data = BaseData(baseImage, remote, attempt);
             lines.Add("# the base image, only if not yet cached on the host:");
-            lines.Add(RemoteCommand.All(_journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.BaseImage, remote, null, null, data)),
-                RemoteCommand.Of("mkdir", "-p", CacheDir)).CommandLine);
+            lines.Add(RemoteCommand.All(_journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.BaseImage, remote, null, null, data)),
+                RemoteCommand.Of("mkdir", "-p", CacheDir)).Display);
             lines.Add($"sftp put {RemoteCommand.Quote(baseImage.LocalPath)} {RemoteCommand.Quote(TempOf(remote, attempt))}");
-            lines.Add(BaseVerifyCommand(baseImage, remote, attempt, data).CommandLine);
+            lines.Add(BaseVerifyCommand(baseImage, remote, attempt, data).Display);
         }
         var plan = PlanFile(item, pool, caps, baseImage, NewAttempt());
-        lines.Add(plan.Command.CommandLine);
+        lines.Add(plan.Command.Display);
         return lines;
     }
 
@@ -163,7 +146,7 @@ public sealed class HostStorage
         var result = await _host.RunAsync(plan.Command, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            if (result.StdErr.Contains(ExistsMarker, StringComparison.Ordinal)) throw Conflict(path, null);
+            if (result.ExitedWith(HostScriptExit.Exists)) throw Conflict(path, null);
             await FailAsync(ResourceKinds.Image, path, attempt, result, needed: plan.NeededBytes, ct).ConfigureAwait(false);
         }
         return new StorageResult(item, plan.Method, watch.Elapsed, baseImage?.Sha256, false)
@@ -238,11 +221,11 @@ public sealed class HostStorage
         if (backing is not null) data["backing"] = backing;
         var steps = new List<RemoteCommand>
         {
-            RemoteCommand.Script(AbsentScript, path),
-            _journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Image, path, pool, item.Domain, data)),
+            RemoteCommand.Script(Scripts.PathAbsent, path),
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Image, path, item.Domain, pool, data)),
         };
         steps.AddRange(make);
-        steps.Add(_journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Image, path, pool, item.Domain, data)));
+        steps.Add(_journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Image, path, item.Domain, pool, data)));
         return new FilePlan(method, format, RemoteCommand.All(steps.ToArray()), notes, needed);
     }
 
@@ -260,9 +243,9 @@ public sealed class HostStorage
     {
         var data = new JObject { ["attempt"] = attempt };
         return RemoteCommand.All(
-            _journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Directory, dir, pool, domain, data)),
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Directory, dir, domain, pool, data)),
             RemoteCommand.Of("mkdir", "-p", dir),
-            _journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Directory, dir, pool, domain, data)));
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Directory, dir, domain, pool, data)));
     }
 
     #endregion
@@ -290,7 +273,7 @@ public sealed class HostStorage
         var temp = TempOf(remote, attempt);
         var data = BaseData(image, remote, attempt);
         var begin = await _host.RunAsync(RemoteCommand.All(
-            _journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.BaseImage, remote, null, null, data)),
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.BaseImage, remote, null, null, data)),
             RemoteCommand.Of("mkdir", "-p", CacheDir)), ct).ConfigureAwait(false);
         if (!begin.Succeeded) await FailAsync(ResourceKinds.BaseImage, remote, attempt, begin, image.SizeBytes, ct).ConfigureAwait(false);
         try
@@ -309,7 +292,7 @@ public sealed class HostStorage
         var verify = await _host.RunAsync(BaseVerifyCommand(image, remote, attempt, data), ct).ConfigureAwait(false);
         if (!verify.Succeeded)
         {
-            if (verify.ExitCode == 65 || verify.StdErr.Contains("smartdomains: sha256", StringComparison.Ordinal))
+            if (verify.ExitedWith(HostScriptExit.Corrupt))
                 await FailAsync(ResourceKinds.BaseImage, remote, attempt, verify, 0, ct, XenErrorIds.BaseImageCorrupt).ConfigureAwait(false);
             await FailAsync(ResourceKinds.BaseImage, remote, attempt, verify, image.SizeBytes, ct).ConfigureAwait(false);
         }
@@ -318,8 +301,8 @@ public sealed class HostStorage
 
     private RemoteCommand BaseVerifyCommand(BaseImage image, string remote, string attempt, JObject data) =>
         RemoteCommand.All(
-            RemoteCommand.Script(VerifyScript, TempOf(remote, attempt), image.Sha256, remote),
-            _journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.BaseImage, remote, null, null, data)));
+            RemoteCommand.Script(Scripts.VerifySha256, TempOf(remote, attempt), image.Sha256, remote),
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.BaseImage, remote, null, null, data)));
 
     private static JObject BaseData(BaseImage image, string remote, string attempt) => new()
     {
@@ -391,9 +374,9 @@ public sealed class HostStorage
         var data = new JObject { ["attempt"] = attempt, ["method"] = method, ["sizeBytes"] = item.SizeBytes, ["volumeGroup"] = vg };
         if (origin is not null) data["origin"] = $"{vg}/{origin}";
         return RemoteCommand.All(
-            _journal.AppendCommand(Entry(JournalOp.Begin, ResourceKinds.Volume, item.Path, pool, item.Domain, data)),
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.Volume, item.Path, item.Domain, pool, data)),
             origin is null ? LogicalVolumes.Create(vg, name, item.SizeBytes) : LogicalVolumes.Snapshot(vg, origin, name, item.SizeBytes),
-            _journal.AppendCommand(Entry(JournalOp.Done, ResourceKinds.Volume, item.Path, pool, item.Domain, data)));
+            _journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.Volume, item.Path, item.Domain, pool, data)));
     }
 
     private async Task<IReadOnlyList<LogicalVolumeInfo>> ListVolumesAsync(string vg, CancellationToken ct)
@@ -450,6 +433,15 @@ public sealed class HostStorage
         _ => "base\0" + resource,
     };
 
+    /// <summary>Removes image files (and their temp names); absent ones are no error.</summary>
+    internal static RemoteCommand RemoveFiles(params string[] paths) => RemoteCommand.Of("rm", new[] { "-f", "--" }.Concat(paths));
+
+    /// <summary>Removes a directory the module made, only when empty (exit NotEmpty otherwise).</summary>
+    internal static RemoteCommand RemoveEmptyDirectory(string dir) => RemoteCommand.Script(Scripts.DirRemove, "remove", dir);
+
+    /// <summary>Only the emptiness check of <see cref="RemoveEmptyDirectory"/>: to refuse before the journal says undo.</summary>
+    internal static RemoteCommand RefuseNonEmptyDirectory(string dir) => RemoteCommand.Script(Scripts.DirRemove, "check", dir);
+
     /// <summary>The steps that remove a resource; journaled by the caller.</summary>
     private async Task<RemoteCommand?> RemovalStepAsync(JournalResource record, CancellationToken ct)
     {
@@ -457,12 +449,12 @@ public sealed class HostStorage
         switch (record.Kind)
         {
             case ResourceKinds.Image:
-                return RemoteCommand.Script(RemoveFilesScript, record.Resource);
+                return RemoveFiles(record.Resource);
             case ResourceKinds.BaseImage:
                 var temps = new[] { record.First.Data, record.Last.Data }.Select(d => (string?)d?["temp"]).OfType<string>().Distinct();
-                return RemoteCommand.Script(RemoveFilesScript, new[] { record.Resource }.Concat(temps).ToArray());
+                return RemoveFiles(new[] { record.Resource }.Concat(temps).ToArray());
             case ResourceKinds.Directory:
-                return RemoteCommand.Script(RemoveEmptyDirScript, record.Resource);
+                return RemoveEmptyDirectory(record.Resource);
             case ResourceKinds.Volume:
                 if (!LogicalVolumes.TryParsePath(record.Resource, out var vg, out var name)) return null;
                 var volumes = await ListVolumesAsync(vg, ct).ConfigureAwait(false);
@@ -478,14 +470,15 @@ public sealed class HostStorage
         var data = record.Last.Data ?? record.First.Data;
         var steps = new List<RemoteCommand>();
         // A directory that holds anything is refused before the journal says undo, so the journal stays as the host is.
-        if (record.Kind == ResourceKinds.Directory) steps.Add(RemoteCommand.Script(NotEmptyScript, record.Resource));
-        steps.Add(_journal.AppendCommand(Entry(JournalOp.Undo, record.Kind, record.Resource, record.Pool, record.Domain, data)));
+        if (record.Kind == ResourceKinds.Directory) steps.Add(RefuseNonEmptyDirectory(record.Resource));
+        steps.Add(_journal.AppendCommand(JournalEntry.Of(JournalOp.Undo, record.Kind, record.Resource, record.Domain, record.Pool, data)));
         if (await RemovalStepAsync(record, ct).ConfigureAwait(false) is { } removal) steps.Add(removal);
-        steps.Add(_journal.AppendCommand(Entry(JournalOp.Undone, record.Kind, record.Resource, record.Pool, record.Domain, data)));
+        steps.Add(_journal.AppendCommand(JournalEntry.Of(JournalOp.Undone, record.Kind, record.Resource, record.Domain, record.Pool, data)));
         var result = await _host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);
         if (!result.Succeeded)
             throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.WriteError, _host.Name,
-                $"Could not remove {record.Kind} {_host.Name}:{record.Resource}: {result.StdErr.Trim()} (the journal says undo; the next run retries).");
+                $"Could not remove {record.Kind} {_host.Name}:{record.Resource}: {result.StdErr.Trim()} (the journal says undo; the next run retries).")
+            { ScriptExit = (HostScriptExit)result.ExitCode };
     }
 
     /// <summary>
@@ -504,9 +497,9 @@ public sealed class HostStorage
             if (ours)
             {
                 var data = record!.Last.Data;
-                var steps = new List<RemoteCommand> { _journal.AppendCommand(Entry(JournalOp.Failed, kind, resource, record.Pool, record.Domain, data)) };
+                var steps = new List<RemoteCommand> { _journal.AppendCommand(JournalEntry.Of(JournalOp.Failed, kind, resource, record.Domain, record.Pool, data)) };
                 if (await RemovalStepAsync(record, ct).ConfigureAwait(false) is { } removal) steps.Add(removal);
-                steps.Add(_journal.AppendCommand(Entry(JournalOp.Undone, kind, resource, record.Pool, record.Domain, data)));
+                steps.Add(_journal.AppendCommand(JournalEntry.Of(JournalOp.Undone, kind, resource, record.Domain, record.Pool, data)));
                 var undo = await _host.RunAsync(RemoteCommand.All(steps.ToArray()), ct).ConfigureAwait(false);
                 cleanup = undo.Succeeded
                     ? "What was made was removed, and the journal says failed, then undone."
@@ -541,7 +534,7 @@ public sealed class HostStorage
     {
         try
         {
-            var r = await _host.RunAsync(RemoteCommand.Script(DfScript, dir), ct).ConfigureAwait(false);
+            var r = await _host.RunAsync(RemoteCommand.Script(Scripts.DiskFree, dir), ct).ConfigureAwait(false);
             var m = DfLine.Match(r.StdOut.Trim());
             if (!r.Succeeded || !m.Success) return null;
             return (long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture), m.Groups[5].Value);
@@ -561,37 +554,11 @@ public sealed class HostStorage
 
     #region helpers
 
-    private sealed record PathStat(bool Exists, long Size, bool IsDirectory);
+    private Task<PathStat[]> StatAsync(CancellationToken ct, params string[] paths) =>
+        RemotePaths.StatAsync(_host, XenErrorIds.StorageFailed, ct, paths);
 
-    private async Task<PathStat[]> StatAsync(CancellationToken ct, params string[] paths)
-    {
-        var result = await _host.RunAsync(RemoteCommand.Script(StatScript, paths), ct).ConfigureAwait(false);
-        return ParseStat(result, result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries), paths);
-    }
-
-    /// <summary>The journal and the paths' stat in one round trip: stat's lines come first, one per path, then the journal.</summary>
-    private async Task<(JournalState State, PathStat[] Stat)> ReadStateAndStatAsync(CancellationToken ct, params string[] paths)
-    {
-        var result = await _host.RunAsync(RemoteCommand.All(RemoteCommand.Script(StatScript, paths), _journal.ReadCommand), ct).ConfigureAwait(false);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (!result.Succeeded && lines.Length >= paths.Length) throw _journal.ReadFailed(result);
-        var stat = ParseStat(result, lines.Take(paths.Length).ToArray(), paths);
-        return (new JournalState(HostJournal.Parse(lines.Skip(paths.Length))), stat);
-    }
-
-    private PathStat[] ParseStat(CommandResult result, string[] lines, string[] paths)
-    {
-        if (!result.Succeeded || lines.Length != paths.Length)
-            throw new XenHostException(XenErrorIds.StorageFailed, XenErrorCategory.ReadError, _host.Name,
-                $"Could not look at {string.Join(", ", paths)} on {_host.Name}: {result.StdErr.Trim()}");
-        return lines.Select(l =>
-        {
-            var f = l.Split(' ');
-            return f[0] == "1"
-                ? new PathStat(true, long.Parse(f[1], CultureInfo.InvariantCulture), f.Length > 2 && f[2] == "d")
-                : new PathStat(false, 0, false);
-        }).ToArray();
-    }
+    private Task<(JournalState State, PathStat[] Stat)> ReadStateAndStatAsync(CancellationToken ct, params string[] paths) =>
+        RemotePaths.StatWithJournalAsync(_host, _journal, XenErrorIds.StorageFailed, ct, paths);
 
     private XenHostException Conflict(string path, JournalResource? record) =>
         new(XenErrorIds.StorageConflict, XenErrorCategory.ResourceExists, _host.Name,
@@ -643,8 +610,6 @@ public sealed class HostStorage
 
     private static string NewAttempt() => Guid.NewGuid().ToString("N")[..12];
 
-    private static JournalEntry Entry(JournalOp op, string kind, string resource, string? pool, string? domain, JObject? data) =>
-        new() { Op = op, Kind = kind, Resource = resource, Pool = pool, Domain = domain, Data = data };
 
     private async Task<Releaser> LockAsync(string key, CancellationToken ct)
     {

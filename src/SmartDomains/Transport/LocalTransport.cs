@@ -56,12 +56,12 @@ public sealed class LocalTransport : IHostTransport
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             if (cancellationToken.IsCancellationRequested) throw;
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.CommandLine}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
         }
         return new CommandResult
         {
             Host = _info.Name,
-            CommandLine = command.CommandLine,
+            CommandLine = command.Display,
             ExitCode = process.ExitCode,
             StdOut = await stdout.ConfigureAwait(false),
             StdErr = await stderr.ConfigureAwait(false),

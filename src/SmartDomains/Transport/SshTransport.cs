@@ -167,12 +167,12 @@ public sealed class SshTransport : IHostTransport
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.CommandLine}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
         }
         return new CommandResult
         {
             Host = _info.Name,
-            CommandLine = command.CommandLine,
+            CommandLine = command.Display,
             ExitCode = cmd.ExitStatus ?? -1,
             StdOut = cmd.Result,
             StdErr = cmd.Error,

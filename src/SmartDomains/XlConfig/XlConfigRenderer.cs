@@ -13,12 +13,15 @@ public static class XlConfigRenderer
     /// <summary>The error id of a value the renderer refuses to write.</summary>
     public const string ValueRefusedId = XenErrorIds.ConfigValueInvalid;
 
+    /// <summary>How every config the module writes begins: cleaning removes only files that start with it.</summary>
+    public const string Header = "# Written by SmartDomains";
+
     /// <param name="uuid">The domain's uuid, which tells it apart from a later domain of the same name; null leaves it to xl.</param>
     /// <param name="vifScript">The host's operator-set vif hotplug script (Connect-XenHost -VifScript), never a pool value.</param>
     public static string Render(PoolDomain domain, string poolName, Guid? uuid = null, string? vifScript = null)
     {
         var sb = new StringBuilder();
-        sb.Append("# Written by SmartDomains for pool ").Append(poolName).Append(". Start-XenPool rewrites it.\n");
+        sb.Append(Header).Append(" for pool ").Append(poolName).Append(". Start-XenPool rewrites it.\n");
         Line(sb, "name", Str(domain.Name));
         if (uuid is Guid id) Line(sb, "uuid", Str(id.ToString("D")));
         Line(sb, "type", Str(domain.Type));

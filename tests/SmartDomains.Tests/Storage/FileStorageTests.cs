@@ -127,7 +127,7 @@ public class FileStorageTests : IDisposable
         Assert.Equal(new[] { "begin", "done" }, _h.JournalOps(ResourceKinds.BaseImage, cache));
         Assert.Empty(Directory.GetFiles(Path.Combine(_h.StateDir, "images"), "*.part-*"));
         Assert.Equal(baseImage.Sha256, ra.BaseImageSha256);
-        Assert.Contains(_h.Log, l => l.Contains("sha256sum"));
+        Assert.Contains(_h.Log, l => l.Contains("verify-sha256.sh"));   // the host checked the upload
 
         Assert.Contains(ra.Method, new[] { "reflink-copy", "sparse-copy" });   // raw asked for: a raw copy
         Assert.Equal(ra.Method, rb.Method);
