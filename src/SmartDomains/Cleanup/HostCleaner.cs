@@ -58,15 +58,10 @@ public sealed class HostCleaner
 
     private async Task<HostRead> ReadAsync(CancellationToken ct)
     {
-        var list = _host.RunXlAsync(ct, "list", "-v");
-        var raw = await _host.RunAsync(_journal.ReadCommand, ct).ConfigureAwait(false);
-        if (!raw.Succeeded) throw _journal.ReadFailed(raw);
-        var listed = await list.ConfigureAwait(false);
-        if (!listed.Succeeded) throw XlFailure.From(listed, RemoteCommand.Xl("list", "-v"));
-        var entries = HostJournal.Parse(raw.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var running = XlListParser.Parse(listed.StdOut, _host.Name).Where(d => d.Name is not null && d.Name != "Domain-0")
+        var snapshot = await HostSnapshot.ReadAsync(_host, _journal, ct).ConfigureAwait(false);
+        var running = snapshot.Domains.Where(d => d.Name is not null && d.Name != "Domain-0")
             .GroupBy(d => d.Name!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Uuid, StringComparer.Ordinal);
-        return new HostRead(new JournalState(entries), raw.StdOut.Count(c => c == '\n'), running);
+        return new HostRead(snapshot.Journal, snapshot.JournalLines, running);
     }
 
     /// <summary>-WhatIf: the report of what a run would remove and the exact commands. Reads the host only.</summary>

@@ -102,9 +102,9 @@ public static class ImageSaver
         var status = options.Status ?? (_ => { });
         var journal = new HostJournal(host);
 
-        var listTask = host.RunXlAsync(ct, "list", "-v");
-        var state = await journal.ReadStateAsync(ct).ConfigureAwait(false);
-        var running = XlListParser.Parse((await listTask.ConfigureAwait(false)).StdOut, host.Name).FirstOrDefault(d => d.Name == domain);
+        var snapshot = await HostSnapshot.ReadAsync(host, journal, ct).ConfigureAwait(false);
+        var state = snapshot.Journal;
+        var running = snapshot.Running(domain);
 
         var tmp = TempDirOf(host, domain);
         var memory = tmp + "/" + MemoryMember;

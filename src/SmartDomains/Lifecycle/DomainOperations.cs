@@ -147,10 +147,8 @@ public sealed class DomainOperations
         var watch = Stopwatch.StartNew();
         try
         {
-            var list = _host.RunXlAsync(ct, "list", "-v");
-            var journal = await _journal.ReadStateAsync(ct).ConfigureAwait(false);
-            var running = XlListParser.Parse((await list.ConfigureAwait(false)).StdOut, _host.Name).FirstOrDefault(d => d.Name == domain);
-            result = await body(result, journal, running).ConfigureAwait(false);
+            var snapshot = await HostSnapshot.ReadAsync(_host, _journal, ct).ConfigureAwait(false);
+            result = await body(result, snapshot.Journal, snapshot.Running(domain)).ConfigureAwait(false);
         }
         catch (XenHostException ex)
         {

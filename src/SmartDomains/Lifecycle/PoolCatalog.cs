@@ -13,9 +13,8 @@ public static class PoolCatalog
 
     public static async Task<HostView> ReadHostAsync(HostConnection connection, CancellationToken ct)
     {
-        var list = connection.RunXlAsync(ct, "list", "-v");
-        var journal = await new HostJournal(connection).ReadStateAsync(ct).ConfigureAwait(false);
-        return new HostView(connection, journal, XlListParser.Parse((await list.ConfigureAwait(false)).StdOut, connection.Name));
+        var snapshot = await HostSnapshot.ReadAsync(connection, ct).ConfigureAwait(false);
+        return new HostView(connection, snapshot.Journal, snapshot.Domains);
     }
 
     /// <summary>Every pool whose record is live in at least one host's journal.</summary>
