@@ -332,22 +332,10 @@ public sealed class HostCleaner
         item.Message = message;
     }
 
-    /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>
-    private async Task<T> Step<T>(Func<CancellationToken, Task<T>> step, CancellationToken ct)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(_options.StepTimeout + (_options.Graceful ? _options.ShutdownTimeout : TimeSpan.Zero));
-        try
-        {
-            return await step(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _host.Name,
-                $"A step on {_host.Name} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
-        }
-    }
+    // A graceful run waits for shutdowns as well.
+    private TimeSpan StepLimit => _options.StepTimeout + (_options.Graceful ? _options.ShutdownTimeout : TimeSpan.Zero);
 
-    private async Task Step(Func<CancellationToken, Task> step, CancellationToken ct) =>
-        await Step(async t => { await step(t).ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+    private Task<T> Step<T>(Func<CancellationToken, Task<T>> step, CancellationToken ct) => HostStep.RunAsync(_host.Name, StepLimit, step, ct);
+
+    private Task Step(Func<CancellationToken, Task> step, CancellationToken ct) => HostStep.RunAsync(_host.Name, StepLimit, step, ct);
 }

@@ -269,37 +269,14 @@ public sealed class PoolStarter
         new(XenErrorIds.DomainConflict, XenErrorCategory.ResourceExists, host, message)
         { RecommendedAction = $"Rename {domain} in the pool file, or stop the existing domain yourself." };
 
-    /// <summary>Runs one step under the step timeout; a step that overruns counts as the host being unreachable.</summary>
-    private async Task<T> Step<T>(string host, Func<CancellationToken, Task<T>> step, CancellationToken ct)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(_options.StepTimeout);
-        try
-        {
-            return await step(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, host,
-                $"A step on {host} did not finish within the step timeout of {_options.StepTimeout.TotalSeconds:0} s.");
-        }
-    }
+    private Task<T> Step<T>(string host, Func<CancellationToken, Task<T>> step, CancellationToken ct) =>
+        HostStep.RunAsync(host, _options.StepTimeout, step, ct);
 
-    /// <summary>Retries a step whose failure was the host or the link, not the step itself.</summary>
-    private async Task<T> WithRetry<T>(Func<Task<T>> step, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try { return await step().ConfigureAwait(false); }
-            catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable && attempt < _options.RetryCount)
-            {
-                await Task.Delay(_options.RetryDelay, ct).ConfigureAwait(false);
-            }
-        }
-    }
+    private Task<T> WithRetry<T>(Func<Task<T>> step, CancellationToken ct) =>
+        HostStep.RetryAsync(_options.RetryCount, _options.RetryDelay, step, ct);
 
-    private async Task WithRetry(Func<Task> step, CancellationToken ct) =>
-        await WithRetry(async () => { await step().ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
+    private Task WithRetry(Func<Task> step, CancellationToken ct) =>
+        WithRetry(async () => { await step().ConfigureAwait(false); return 0; }, ct);
 
     private DomainStartResult Skip(DomainStartResult result, string reason)
     {
