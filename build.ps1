@@ -10,7 +10,7 @@
            cannot install is one "Skipping ..." line, and the tests that need it skip.
     Demo:  builds, then runs the demo on emulated hosts.
     Bench: builds, then runs the benchmarks under bench/.
-    Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tests/Tools/New-ModulePackage.ps1).
+    Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tools/New-ModulePackage.ps1).
            out/packages is a local PSResource repository: Register-PSResourceRepository -Name SmartDomainsLocal -Uri <it> -Trusted,
            then Install-PSResource SmartDomains -Repository SmartDomainsLocal.
 .EXAMPLE
@@ -48,14 +48,14 @@ function Invoke-Build {
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', "$moduleDir/emulator", '--nologo', '-v', 'q')
     if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl", "$moduleDir/emulator/lvcreate", "$moduleDir/emulator/lvs", "$moduleDir/emulator/lvremove", "$moduleDir/emulator/vgs") }
     Copy-Item "$root/module/*" $moduleDir -Recurse -Force
-    & "$root/tests/Tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
+    & "$root/tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
     Write-Host "Built $moduleDir"
 }
 
 function Invoke-Package {
     $packages = Join-Path $root 'out/packages'
     Remove-Item -Recurse -Force $packages -ErrorAction Ignore
-    $nupkg = & "$root/tests/Tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $packages
+    $nupkg = & "$root/tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $packages
     Write-Host "Packed $($nupkg.FullName) ($([math]::Round($nupkg.Length / 1MB, 1)) MiB)"
 }
 

@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Packaging: the built module packed as build.ps1 -Task Package packs it (tests/Tools/New-ModulePackage.ps1), put in a local
+# Packaging: the built module packed as build.ps1 -Task Package packs it (tools/New-ModulePackage.ps1), put in a local
 # file repository, installed with Install-PSResource -Scope CurrentUser under a temporary HOME, then imported by name in a
 # fresh pwsh that connects an emulated host, lists domains and starts a tiny pool from the installed copy.
 # The test packs the module under test itself (about 2 s) instead of reading out/packages, so it never checks a stale
@@ -52,7 +52,7 @@ Describe 'The packaged module, installed with Install-PSResource' {
 
         # Pack, exactly as build.ps1 -Task Package does; a folder of .nupkg files is a local PSResource repository.
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        $script:nupkg = & "$PSScriptRoot/../Tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $repoDir
+        $script:nupkg = & "$PSScriptRoot/../../tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $repoDir
         $script:packSeconds = $sw.Elapsed.TotalSeconds
 
         # Register the repository, install from it for the (temp) current user, unregister. One child process.
