@@ -185,6 +185,8 @@ Get-XenHost -NoRefresh | Disconnect-XenHost
         $result.Domains | Should -Be 'alc-probe'
     }
 
+    # Tried by hand: the module before this context (one folder, default context) also connected here, bound to 2.4.0,
+    # because this sshd's key exchange needs nothing newer. So the assertions that tell are which context holds which copy.
     It 'leaves BouncyCastle 2.4.0 in the default context, still in use there' {
         $bc = @(Get-ContextAssembly $result.Contexts 'Default' | Where-Object Name -EQ 'BouncyCastle.Cryptography')
         $bc.Count | Should -Be 1
