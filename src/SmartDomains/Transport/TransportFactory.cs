@@ -8,7 +8,10 @@ public static class TransportFactory
     // SmartDomains.Ssh and SSH.NET into its own AssemblyLoadContext (ARCHITECTURE.md, "Assembly load context").
     private const string SshTransportType = "SmartDomains.Ssh.SshTransport, SmartDomains.Ssh";
 
-    private static readonly Lazy<Type> SshTransport = new(() => Type.GetType(SshTransportType, throwOnError: true)!);
+    // PublicationOnly: a failed load is not cached, so a later attempt (say after the module's import hooked its context in)
+    // can still succeed.
+    private static readonly Lazy<Type> SshTransport =
+        new(() => Type.GetType(SshTransportType, throwOnError: true)!, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>SSH for remote dom0s; a local shell for pwsh on dom0 and for emulated hosts.</summary>
     public static IHostTransport Create(HostConnectionInfo info) =>
