@@ -3,13 +3,14 @@
 .SYNOPSIS
     Builds, tests and demonstrates SmartDomains.
 .DESCRIPTION
-    Build: publishes the module folder out/SmartDomains/<version>/ (psd1, dlls, format views, MAML help, the xl emulator).
+    Build: publishes the module folder out/SmartDomains/<version>/ (psd1, dlls, format views, MAML help, the xl emulator, and
+           dependencies/: SSH.NET and what it pulls in, for the module's own assembly load context).
     Test:  installs what the tests use and the machine lacks (as root, from apt: tests/Tools/Install-TestPrerequisites.sh),
            builds, then runs the xunit suite and the Pester suite, and prints "N passed, N failed, N skipped" last. What it
            cannot install is one "Skipping ..." line, and the tests that need it skip.
     Demo:  builds, then runs the demo on emulated hosts.
     Bench: builds, then runs the benchmarks under bench/.
-    Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tests/Tools/New-ModulePackage.ps1).
+    Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tools/New-ModulePackage.ps1).
            out/packages is a local PSResource repository: Register-PSResourceRepository -Name SmartDomainsLocal -Uri <it> -Trusted,
            then Install-PSResource SmartDomains -Repository SmartDomainsLocal.
 .EXAMPLE
@@ -39,17 +40,22 @@ function Invoke-Native([string] $File, [string[]] $Arguments) {
 function Invoke-Build {
     if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Commands", '-c', $Configuration, '-o', $moduleDir, '--nologo', '-v', 'q')
+    # The SSH transport and its packages go where only the module's own load context looks (ARCHITECTURE.md). What the
+    # module root already holds (the core, Newtonsoft.Json) is left out, so those load once, in the default context.
+    $dependencies = Join-Path $moduleDir 'dependencies'
+    Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Ssh", '-c', $Configuration, '-o', $dependencies, '--nologo', '-v', 'q')
+    Get-ChildItem $dependencies -File | Where-Object { Test-Path (Join-Path $moduleDir $_.Name) } | Remove-Item
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', "$moduleDir/emulator", '--nologo', '-v', 'q')
     if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl", "$moduleDir/emulator/lvcreate", "$moduleDir/emulator/lvs", "$moduleDir/emulator/lvremove", "$moduleDir/emulator/vgs") }
     Copy-Item "$root/module/*" $moduleDir -Recurse -Force
-    & "$root/tests/Tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
+    & "$root/tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
     Write-Host "Built $moduleDir"
 }
 
 function Invoke-Package {
     $packages = Join-Path $root 'out/packages'
     Remove-Item -Recurse -Force $packages -ErrorAction Ignore
-    $nupkg = & "$root/tests/Tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $packages
+    $nupkg = & "$root/tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $packages
     Write-Host "Packed $($nupkg.FullName) ($([math]::Round($nupkg.Length / 1MB, 1)) MiB)"
 }
 

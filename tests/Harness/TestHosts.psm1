@@ -731,4 +731,4 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand
+    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand

@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Every exported cmdlet has real help (built into MAML from en-US/*.md by tests/Tools/ConvertTo-MamlHelp.ps1),
+# Every exported cmdlet has real help (built into MAML from en-US/*.md by tools/ConvertTo-MamlHelp.ps1),
 # every output type has a table view, and the about topics load.
 
 BeforeDiscovery {

@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Packaging: the built module packed as build.ps1 -Task Package packs it (tests/Tools/New-ModulePackage.ps1), put in a local
+# Packaging: the built module packed as build.ps1 -Task Package packs it (tools/New-ModulePackage.ps1), put in a local
 # file repository, installed with Install-PSResource -Scope CurrentUser under a temporary HOME, then imported by name in a
 # fresh pwsh that connects an emulated host, lists domains and starts a tiny pool from the installed copy.
 # The test packs the module under test itself (about 2 s) instead of reading out/packages, so it never checks a stale
@@ -52,7 +52,7 @@ Describe 'The packaged module, installed with Install-PSResource' {
 
         # Pack, exactly as build.ps1 -Task Package does; a folder of .nupkg files is a local PSResource repository.
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        $script:nupkg = & "$PSScriptRoot/../Tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $repoDir
+        $script:nupkg = & "$PSScriptRoot/../../tools/New-ModulePackage.ps1" -ModuleDir $moduleDir -DestinationPath $repoDir
         $script:packSeconds = $sw.Elapsed.TotalSeconds
 
         # Register the repository, install from it for the (temp) current user, unregister. One child process.
@@ -88,6 +88,13 @@ $r.ModuleBase = $m.ModuleBase
 $r.Version = "$($m.Version)"
 $r.Commands = @(Get-Command -Module SmartDomains).Count
 $emulatorDir = Join-Path $m.ModuleBase 'emulator'
+# SSH.NET from the installed copy's dependencies/: a connect to a loopback port nobody listens on gets as far as its socket.
+$listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+$listener.Start(); $closedPort = $listener.LocalEndpoint.Port; $listener.Stop()
+$credential = [pscredential]::new('root', (ConvertTo-SecureString 'unused' -AsPlainText -Force))
+Connect-XenHost -ComputerName 127.0.0.1 -Port $closedPort -Credential $credential -ErrorAction SilentlyContinue -ErrorVariable sshFailed | Out-Null
+$r.SshError = "$($sshFailed[0].FullyQualifiedErrorId)"
+$r.SshNet = @([System.Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object { $alc = $_; $alc.Assemblies | Where-Object { $_.GetName().Name -eq 'Renci.SshNet' } | ForEach-Object { "$($alc.Name) $($_.Location)" } })
 $r.ModesBefore = [ordered]@{}
 foreach ($f in 'xl', 'lvcreate', 'lvs', 'lvremove', 'vgs') { $r.ModesBefore[$f] = (Get-Item (Join-Path $emulatorDir $f)).UnixMode }
 try {
@@ -153,6 +160,11 @@ finally {
         $used.ModuleBase | Should -Be $installedDir
         $used.Version | Should -Be $version
         $used.Commands | Should -Be (Import-PowerShellDataFile $env:SMARTDOMAINS_MODULE).CmdletsToExport.Count
+    }
+
+    It 'loads SSH.NET from the installed copy''s dependencies/ into the module''s own load context' {
+        $used.SshError | Should -BeLike 'XenHostUnreachable*'
+        $used.SshNet | Should -Be "SmartDomains $(Join-Path $installedDir 'dependencies/Renci.SshNet.dll')"
     }
 
     It 'Connect-XenHost -Emulator and Get-XenDomain work from the installed copy' {

@@ -35,7 +35,7 @@ public sealed class HostConnection : IDisposable
     {
         await _transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
         Host.Connected = true;
-        if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
+        if (_transport.HostKeyFingerprint is { } fingerprint) Host.HostKeyFingerprint = fingerprint;
     }
 
     /// <summary>Runs a command and returns its result whatever the exit code. Connection failures throw.</summary>
@@ -47,7 +47,7 @@ public sealed class HostConnection : IDisposable
             var result = await _transport.RunAsync(command, cancellationToken).ConfigureAwait(false);
             CommandCompleted?.Invoke(result);
             Host.Connected = true;
-            if (_transport is SshTransport ssh) Host.HostKeyFingerprint = ssh.HostKeyFingerprint;
+            if (_transport.HostKeyFingerprint is { } fingerprint) Host.HostKeyFingerprint = fingerprint;
             return result;
         }
         catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable)

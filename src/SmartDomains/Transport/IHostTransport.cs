@@ -11,6 +11,9 @@ public interface IHostTransport : IDisposable
     /// <summary>True while the transport believes it can run a command without reconnecting.</summary>
     bool IsConnected { get; }
 
+    /// <summary>The SHA256 fingerprint of the key the host presented on the last connect; null where there is no host key.</summary>
+    string? HostKeyFingerprint { get; }
+
     /// <summary>Opens (or reopens) the connection. Throws <see cref="XenHostException"/> on failure.</summary>
     void Connect(CancellationToken cancellationToken);
 

@@ -13,6 +13,7 @@ public sealed class LocalTransport : IHostTransport
 
     public string HostName => _info.Name;
     public bool IsConnected => true;
+    public string? HostKeyFingerprint => null;
 
     public Task ConnectAsync(CancellationToken cancellationToken)
     {

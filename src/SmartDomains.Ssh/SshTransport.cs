@@ -4,8 +4,9 @@ using Renci.SshNet;
 using Renci.SshNet.Common;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
+using SmartDomains.Transport;
 
-namespace SmartDomains.Transport;
+namespace SmartDomains.Ssh;
 
 /// <summary>Runs commands on a dom0 over one SSH connection (SSH.NET). Channels are multiplexed, so calls may overlap.</summary>
 public sealed class SshTransport : IHostTransport
