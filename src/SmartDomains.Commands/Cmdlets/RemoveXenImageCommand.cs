@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 
@@ -48,7 +49,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
         }
         else
         {
-            var store = ImageCmdlets.Store(this, Repository, XenHost);
+            var store = ImageRepositories.Store(this, Repository, XenHost);
             if (store is null) return;
             foreach (var n in Name)
             {

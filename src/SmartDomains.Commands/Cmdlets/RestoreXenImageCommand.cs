@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 using SmartDomains.Model;
@@ -57,7 +58,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
         }
         else
         {
-            var store = ImageCmdlets.Store(this, Repository, RepositoryHost);
+            var store = ImageRepositories.Store(this, Repository, RepositoryHost);
             if (store is null) return;
             try { image = RunPumped(store.Host is null ? Array.Empty<HostConnection>() : new[] { store.Host }, _ => store.GetAsync(Name, Cancellation)); }
             catch (XenHostException e) { WriteError(ToErrorRecord(e, Name)); return; }

@@ -12,7 +12,7 @@ namespace SmartDomains.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "XenDomain", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(XenDomain))]
-public sealed class WaitXenDomainCommand : LivenessCmdletBase
+public sealed class WaitXenDomainCommand : XenLivenessCmdlet
 {
     public const string ForRunning = "Running";
     public const string ForNetwork = "Network";
