@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 
 namespace SmartDomains.Commands;
@@ -18,7 +19,7 @@ public abstract class XenDomainTargetCmdlet : XenCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     private protected DomainTargets Targets { get; } = new();
 

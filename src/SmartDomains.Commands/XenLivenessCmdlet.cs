@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
@@ -28,7 +29,7 @@ public abstract class XenLivenessCmdlet : XenCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     [Parameter]
     [ValidateRange(1, 65535)]
@@ -79,7 +80,7 @@ public abstract class XenLivenessCmdlet : XenCmdlet
                         XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, domain));
                     continue;
                 }
-                foreach (var connection in ResolveConnections(new object[] { domain.Host }))
+                foreach (var connection in ResolveConnections(new[] { new XenHostArgument(domain.Host) }))
                     _targets.Add(new Target(connection, domain.Name, domain));
             }
             return;

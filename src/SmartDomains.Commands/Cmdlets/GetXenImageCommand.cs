@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
@@ -23,7 +24,7 @@ public sealed class GetXenImageCommand : XenCmdlet
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter IncludeIncomplete { get; set; }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
@@ -26,7 +27,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
     [Parameter(ParameterSetName = "Name")]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
@@ -31,12 +32,12 @@ public sealed class RestoreXenImageCommand : XenCmdlet
 
     [Parameter(ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? RepositoryHost { get; set; }
+    public XenHostArgument? RepositoryHost { get; set; }
 
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter Paused { get; set; }

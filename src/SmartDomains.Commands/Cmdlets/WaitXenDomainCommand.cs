@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Liveness;
 using SmartDomains.Model;
 using SmartDomains.Xl;
@@ -14,13 +15,9 @@ namespace SmartDomains.Commands.Cmdlets;
 [OutputType(typeof(XenDomain))]
 public sealed class WaitXenDomainCommand : XenLivenessCmdlet
 {
-    public const string ForRunning = "Running";
-    public const string ForNetwork = "Network";
-
     /// <summary>Running: xl state running or blocked. Network: also TCP to the guest address from dom0 (and -SshBanner).</summary>
     [Parameter]
-    [ValidateSet(ForRunning, ForNetwork, IgnoreCase = true)]
-    public string For { get; set; } = ForRunning;
+    public DomainWaitCondition For { get; set; } = DomainWaitCondition.Running;
 
     [Parameter]
     [Alias("Timeout")]
@@ -40,7 +37,7 @@ public sealed class WaitXenDomainCommand : XenLivenessCmdlet
             WriteError(new ErrorRecord(new ItemNotFoundException($"No domain named '{m.Domain}' was found on {m.Host}."),
                 XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, m.Domain));
 
-        bool network = string.Equals(For, ForNetwork, StringComparison.OrdinalIgnoreCase);
+        bool network = For == DomainWaitCondition.Network;
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
         var interval = TimeSpan.FromMilliseconds(IntervalMilliseconds);
         RunPerHost(targets, async (target, _, pump) =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Images;
 
 namespace SmartDomains.Commands.Session;
@@ -7,7 +8,7 @@ namespace SmartDomains.Commands.Session;
 internal static class ImageRepositories
 {
     /// <summary>A local store, or one on the host given; null (after an error) when the host is not connected.</summary>
-    public static ImageStore? Store(XenCmdlet cmdlet, string repository, object? host)
+    public static ImageStore? Store(XenCmdlet cmdlet, string repository, XenHostArgument? host)
     {
         if (host is null) return ImageStore.Local(cmdlet.GetUnresolvedProviderPathFromPSPath(repository));
         var connections = cmdlet.ResolveConnections(new[] { host });
