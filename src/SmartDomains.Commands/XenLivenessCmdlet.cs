@@ -3,10 +3,8 @@ using System.Management.Automation;
 using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Commands.Session;
-using SmartDomains.Hosts;
 using SmartDomains.Liveness;
 using SmartDomains.Model;
-using SmartDomains.Xl;
 
 namespace SmartDomains.Commands;
 
@@ -49,12 +47,8 @@ public abstract class XenLivenessCmdlet : XenCmdlet
     /// <summary>At most this many checks run at once on one host (sshd's default MaxSessions is 10).</summary>
     private const int PerHostParallelism = 8;
 
-    private readonly List<Target> _targets = new();
-    private readonly List<(string[] Names, IReadOnlyList<HostConnection> Connections)> _requests = new();
+    private readonly DomainTargets _targets = new();
     private string? _address;
-
-    /// <summary>One domain to check: its host, its name, and the object errors are about (the input XenDomain or the name).</summary>
-    internal sealed record Target(HostConnection Connection, string Name, object TargetObject);
 
     protected override void BeginProcessing()
     {
@@ -81,12 +75,12 @@ public abstract class XenLivenessCmdlet : XenCmdlet
                     continue;
                 }
                 foreach (var connection in ResolveConnections(new[] { new XenHostArgument(domain.Host) }))
-                    _targets.Add(new Target(connection, domain.Name, domain));
+                    _targets.Add(new DomainTarget(connection, domain.Name, domain));
             }
             return;
         }
         var connections = ResolveConnections(XenHost);
-        if (connections.Count > 0) _requests.Add((Name!, connections));
+        if (connections.Count > 0) _targets.Add(Name!, connections);
     }
 
     internal LivenessCheck NewCheck(string name, bool stateOnly) => new()
@@ -100,64 +94,28 @@ public abstract class XenLivenessCmdlet : XenCmdlet
     };
 
     /// <summary>
-    /// The domains to check, in input order and without repeats. Names with wildcards are matched against `xl list` on the
-    /// hosts (one call per host, in parallel). A literal name found on no host comes back in <c>Missing</c>, as a NotFound
-    /// result. A literal name on a single host is checked directly: the check itself finds out whether it exists.
+    /// The domains to check, in input order and without repeats. Names with wildcards, or on several hosts, are matched against
+    /// `xl list` on the hosts (one call per host, in parallel); a literal name found on no host comes back in <c>Missing</c>, as a
+    /// NotFound result. A literal name on a single host is checked directly: the check itself finds out whether it exists.
     /// </summary>
-    internal (IReadOnlyList<Target> Targets, IReadOnlyList<LivenessResult> Missing) ResolveTargets()
+    internal (IReadOnlyList<DomainTarget> Targets, IReadOnlyList<LivenessResult> Missing) ResolveTargets()
     {
-        var missing = new List<LivenessResult>();
-        var toList = _requests.Where(r => r.Connections.Count > 1 || r.Names.Any(WildcardPattern.ContainsWildcardCharacters))
-            .SelectMany(r => r.Connections).DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();
-        var listed = toList.Length == 0
-            ? new Dictionary<HostConnection, IReadOnlyList<XenDomain>>()
-            : CollectFromHosts(toList, async (connection, _) =>
-                    XlListParser.Parse((await connection.RunXlAsync(Cancellation, "list").ConfigureAwait(false)).StdOut, connection.Name))
-                .ToDictionary(x => x.Connection, x => x.Result);
-
-        foreach (var (names, connections) in _requests)
+        var (found, missing) = _targets.Resolve(this, DomainLookup.Listing, Cancellation);
+        var notFound = missing.Where(m => m.Hosts.Count > 0).Select(m => new LivenessResult
         {
-            if (connections.Count == 1 && !names.Any(WildcardPattern.ContainsWildcardCharacters))
-            {
-                _targets.AddRange(names.Select(n => new Target(connections[0], n, n)));
-                continue;
-            }
-            foreach (var name in names)
-            {
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                bool found = false;
-                foreach (var connection in connections)
-                {
-                    if (!listed.TryGetValue(connection, out var domains)) continue;   // the listing failed: its error is written
-                    foreach (var d in domains.Where(d => d.DomId != 0 && d.Name is not null && pattern.IsMatch(d.Name)))
-                    {
-                        _targets.Add(new Target(connection, d.Name!, d));
-                        found = true;
-                    }
-                }
-                if (!found && !WildcardPattern.ContainsWildcardCharacters(name))
-                {
-                    var hosts = string.Join(", ", connections.Where(listed.ContainsKey).Select(c => c.Name));
-                    if (hosts.Length == 0) continue;
-                    missing.Add(new LivenessResult
-                    {
-                        Domain = name, Host = hosts, Port = Port, Address = _address, Failure = LivenessFailure.NotFound,
-                        Message = $"xl state: no domain named '{name}' on host{(hosts.Contains(',') ? "s" : "")} {hosts}",
-                    });
-                }
-            }
-        }
-        var targets = _targets.DistinctBy(t => (t.Connection.Name.ToUpperInvariant(), t.Name)).ToArray();
-        return (targets, missing);
+            Domain = m.Name, Host = string.Join(", ", m.Hosts), Port = Port, Address = _address, Failure = LivenessFailure.NotFound,
+            Message = $"xl state: no domain named '{m.Name}' on host{(m.Hosts.Count > 1 ? "s" : "")} {string.Join(", ", m.Hosts)}",
+        }).ToArray();
+        return (found, notFound);
     }
 
     /// <summary>
     /// Runs <paramref name="body"/> for every target: hosts in parallel, and up to 8 targets at once within a host. A failure of
     /// one target becomes a non-terminating error for that target; the others carry on.
     /// </summary>
-    internal void RunPerHost(IReadOnlyList<Target> targets, Func<Target, int, PipelinePump, Task> body)
+    internal void RunPerHost(IReadOnlyList<DomainTarget> targets, Func<DomainTarget, int, PipelinePump, Task> body)
     {
-        var byHost = targets.Select((t, i) => (Target: t, Index: i)).GroupBy(x => x.Target.Connection).ToDictionary(g => g.Key, g => g.ToArray());
+        var byHost = targets.Select((t, i) => (Target: t, Index: i)).GroupBy(x => x.Target.Host).ToDictionary(g => g.Key, g => g.ToArray());
         ForEachHost(byHost.Keys.ToArray(), async (connection, pump) =>
         {
             using var gate = new SemaphoreSlim(PerHostParallelism);

@@ -36,13 +36,13 @@ public sealed class SaveXenImageCommand : XenDomainTargetCmdlet
     protected override void EndProcessing()
     {
         // Where xl lists it, and where an interrupted save of it waits to be finished.
-        var targets = Targets.Locate(this, (v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
-            onlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.", Cancellation);
+        var targets = Locate((v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
+            heldOnlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.");
         if (ImageName is not null && targets.Count > 1)
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ImageName names one image; it cannot be used when saving several domains."),
                 XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, ImageName));
         var index = 0;
-        foreach (var (domain, host) in targets)
+        foreach (var (host, domain, _) in targets)
         {
             index++;
             ImageStore store;

@@ -22,7 +22,7 @@ public sealed class TestXenDomainLivenessCommand : XenLivenessCmdlet
         var results = new LivenessResult?[targets.Count];
         RunPerHost(targets, async (target, index, pump) =>
         {
-            var result = await LivenessChecker.CheckOnceAsync(target.Connection, NewCheck(target.Name, stateOnly: false), Cancellation)
+            var result = await LivenessChecker.CheckOnceAsync(target.Host, NewCheck(target.Domain, stateOnly: false), Cancellation)
                 .ConfigureAwait(false);
             pump.Post(() => results[index] = result);
         });

@@ -42,13 +42,13 @@ public sealed class WaitXenDomainCommand : XenLivenessCmdlet
         var interval = TimeSpan.FromMilliseconds(IntervalMilliseconds);
         RunPerHost(targets, async (target, _, pump) =>
         {
-            var result = await LivenessChecker.WaitAsync(target.Connection, NewCheck(target.Name, stateOnly: !network), timeout, interval,
+            var result = await LivenessChecker.WaitAsync(target.Host, NewCheck(target.Domain, stateOnly: !network), timeout, interval,
                 Cancellation).ConfigureAwait(false);
             if (result.Alive)
             {
                 // The domain as it is now (its state and CPU time have moved on since Get-XenDomain).
-                var list = await target.Connection.RunXlAsync(Cancellation, "list", "-v", target.Name).ConfigureAwait(false);
-                var domain = XlListParser.Parse(list.StdOut, target.Connection.Name).FirstOrDefault(d => d.Name == target.Name);
+                var list = await target.Host.RunXlAsync(Cancellation, "list", "-v", target.Domain).ConfigureAwait(false);
+                var domain = XlListParser.Parse(list.StdOut, target.Host.Name).FirstOrDefault(d => d.Name == target.Domain);
                 pump.Post(() =>
                 {
                     WriteVerbose($"[{result.Host}] {result.Domain}: {result.Message} ({result.Attempts} attempt(s), {Seconds(result.Elapsed)})");
