@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using SmartDomains.Commands.Arguments;
 using SmartDomains.Cleanup;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 
