@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
@@ -37,7 +38,7 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
     /// Turns -Host values (names with wildcards, or XenHost objects) into open connections.
     /// No value means every connected host. A XenHost from another runspace is reconnected here, without prompting.
     /// </summary>
-    internal IReadOnlyList<HostConnection> ResolveConnections(IEnumerable<object>? hosts)
+    internal IReadOnlyList<HostConnection> ResolveConnections(IEnumerable<XenHostArgument?>? hosts)
     {
         if (hosts is null)
         {
@@ -50,26 +51,18 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
         var result = new List<HostConnection>();
         foreach (var item in hosts)
         {
-            switch (item is PSObject pso ? pso.BaseObject : item)
+            if (item is null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Host takes host names or XenHost objects, not null."),
+                    XenErrorIds.HostArgumentInvalid, ErrorCategory.InvalidArgument, null));
+            else if (item.Host is { } host)
+                result.Add(Adopt(host));
+            else
             {
-                case XenHost host:
-                    result.Add(Adopt(host));
-                    break;
-                case HostConnection connection:
-                    result.Add(connection);
-                    break;
-                case string name:
-                    var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-                    var matches = Registry.All.Where(c => pattern.IsMatch(c.Name)).ToArray();
-                    if (matches.Length == 0)
-                        WriteError(NotConnectedError($"Host '{name}' is not connected in this session.", name));
-                    result.AddRange(matches);
-                    break;
-                case var other:
-                    ThrowTerminatingError(new ErrorRecord(
-                        new ArgumentException($"-Host takes host names or XenHost objects, not {other?.GetType().Name ?? "null"}."),
-                        XenErrorIds.HostArgumentInvalid, ErrorCategory.InvalidArgument, other));
-                    break;
+                var pattern = new WildcardPattern(item.Name, WildcardOptions.IgnoreCase);
+                var matches = Registry.All.Where(c => pattern.IsMatch(c.Name)).ToArray();
+                if (matches.Length == 0)
+                    WriteError(NotConnectedError($"Host '{item.Name}' is not connected in this session.", item.Name));
+                result.AddRange(matches);
             }
         }
         return result.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray();

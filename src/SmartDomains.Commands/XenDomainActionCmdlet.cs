@@ -22,8 +22,8 @@ public abstract class XenDomainActionCmdlet : XenDomainTargetCmdlet
     protected override void EndProcessing()
     {
         // Where xl lists it; only a domain that runs nowhere is looked for where the journal has its config (Start, or a no-op Stop).
-        var located = Targets.Locate(this, (v, d) => DomainOperations.ConfigPathOf(v.Journal, d) is not null, onlyIfRunsNowhere: true,
-            "No connected host runs a domain named '{0}' or has its config from SmartDomains.", Cancellation);
+        var located = Locate((v, d) => DomainOperations.ConfigPathOf(v.Journal, d) is not null, heldOnlyIfRunsNowhere: true,
+            "No connected host runs a domain named '{0}' or has its config from SmartDomains.");
         var approved = located.Where(t => ShouldChange($"{t.Domain} on {t.Host.Name}", string.Join("; ", Describe(t.Domain)), ForceRequested)).ToArray();
         if (approved.Length == 0) return;
         var results = RunPumped(approved.Select(a => a.Host).Distinct().ToArray(), async _ =>

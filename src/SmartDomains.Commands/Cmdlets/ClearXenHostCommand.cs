@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SmartDomains.Cleanup;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 
@@ -14,13 +15,13 @@ namespace SmartDomains.Commands.Cmdlets;
 [OutputType(typeof(XenCleanupReport))]
 public sealed class ClearXenHostCommand : XenCleanupCmdlet
 {
-    private readonly List<object> _hosts = new();
+    private readonly List<XenHostArgument> _hosts = new();
 
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     protected override void ProcessRecord()
     {

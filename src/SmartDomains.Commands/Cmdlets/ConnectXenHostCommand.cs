@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
@@ -37,8 +38,8 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
     [Parameter(ParameterSetName = SshSet)]
     [ArgumentCompleter(typeof(HostKeyPolicyCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string HostKeyPolicy { get; set; } = "Strict";
+    [ValidateNotNull]
+    public HostKeyPolicyArgument HostKeyPolicy { get; set; } = new(Hosts.HostKeyPolicy.Strict);
 
     [Parameter(ParameterSetName = SshSet)]
     [ValidateNotNullOrEmpty]
@@ -160,12 +161,10 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
     private HostKeyPolicy ParsePolicy()
     {
-        try { return Hosts.HostKeyPolicy.Parse(HostKeyPolicy); }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, XenErrorIds.HostKeyPolicyInvalid, ErrorCategory.InvalidArgument, HostKeyPolicy));
-            throw;
-        }
+        if (HostKeyPolicy.Policy is null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(Hosts.HostKeyPolicy.Refusal(HostKeyPolicy.Text)),
+                XenErrorIds.HostKeyPolicyInvalid, ErrorCategory.InvalidArgument, HostKeyPolicy.Text));
+        return HostKeyPolicy.Policy!;
     }
 
     private HostConnectionInfo SshInfo(string computerName, HostKeyPolicy policy)

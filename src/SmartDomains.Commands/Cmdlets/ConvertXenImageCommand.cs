@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Images;
 
@@ -12,7 +13,7 @@ public sealed class ConvertXenImageCommand : XenCmdlet
     [Parameter(Mandatory = true)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Target")]

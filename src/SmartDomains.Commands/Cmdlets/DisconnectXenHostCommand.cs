@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Model;
 
@@ -14,7 +15,7 @@ public sealed class DisconnectXenHostCommand : XenCmdlet
     [Alias("Host", "Name")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
     [SupportsWildcards]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }

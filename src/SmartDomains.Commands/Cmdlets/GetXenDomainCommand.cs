@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
@@ -19,7 +20,7 @@ public sealed class GetXenDomainCommand : XenCmdlet
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     /// <summary>Include Domain-0.</summary>
     [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Model;
@@ -14,7 +15,7 @@ public sealed class GetXenHostCommand : XenCmdlet
     [Alias("Host", "Name")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
     [SupportsWildcards]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     /// <summary>Return the cached objects as they are, without asking the hosts.</summary>
     [Parameter]

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 
@@ -22,14 +24,14 @@ public sealed class GetXenImageCommand : XenCmdlet
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter IncludeIncomplete { get; set; }
 
     protected override void EndProcessing()
     {
-        var store = ImageCmdlets.Store(this, Repository, XenHost);
+        var store = ImageRepositories.Store(this, Repository, XenHost);
         if (store is null) return;
         var patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         try
@@ -48,22 +50,5 @@ public sealed class GetXenImageCommand : XenCmdlet
                         XenErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, n));
         }
         catch (XenHostException e) { WriteError(ToErrorRecord(e, store.Location)); }
-    }
-}
-
-/// <summary>What the image cmdlets share: turning -Repository and -Host into a store.</summary>
-internal static class ImageCmdlets
-{
-    /// <summary>A local store, or one on the host given; null (after an error) when the host is not connected.</summary>
-    public static ImageStore? Store(XenCmdlet cmdlet, string repository, object? host)
-    {
-        if (host is null) return ImageStore.Local(cmdlet.GetUnresolvedProviderPathFromPSPath(repository));
-        var connections = cmdlet.ResolveConnections(new[] { host });
-        if (connections.Count == 0) return null;
-        if (connections.Count > 1)
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Host names {connections.Count} hosts; a repository is on one."),
-                XenErrorIds.ImageInvalid, ErrorCategory.InvalidArgument, host));
-        try { return ImageStore.OnHost(connections[0], repository); }
-        catch (XenHostException e) { cmdlet.ThrowTerminatingError(XenCmdlet.ToErrorRecord(e, repository)); return null; }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Lifecycle;
 using SmartDomains.Planning;
@@ -18,7 +19,7 @@ public sealed class GetXenPoolCommand : XenCmdlet
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     protected override void EndProcessing()
     {

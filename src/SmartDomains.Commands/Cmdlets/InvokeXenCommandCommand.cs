@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Remote;
@@ -14,7 +15,7 @@ public sealed class InvokeXenCommandCommand : XenCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[] XenHost { get; set; } = Array.Empty<object>();
+    public XenHostArgument[] XenHost { get; set; } = Array.Empty<XenHostArgument>();
 
     /// <summary>xl's arguments, starting with the subcommand: e.g. list, -l. Each is quoted for the shell.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromRemainingArguments = true)]

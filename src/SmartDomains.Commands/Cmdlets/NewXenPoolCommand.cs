@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Hosts;
 using SmartDomains.Lifecycle;
@@ -30,7 +31,7 @@ public sealed class NewXenPoolCommand : XenCmdlet
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     /// <summary>Values for ${name} placeholders; they override the file's own "parameters".</summary>
     [Parameter]

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 
@@ -25,7 +27,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
     [Parameter(ParameterSetName = "Name")]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -48,7 +50,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
         }
         else
         {
-            var store = ImageCmdlets.Store(this, Repository, XenHost);
+            var store = ImageRepositories.Store(this, Repository, XenHost);
             if (store is null) return;
             foreach (var n in Name)
             {

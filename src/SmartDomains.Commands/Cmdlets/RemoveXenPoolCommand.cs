@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SmartDomains.Cleanup;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
 using SmartDomains.Lifecycle;
 using SmartDomains.Planning;
@@ -29,7 +30,7 @@ public sealed class RemoveXenPoolCommand : XenCleanupCmdlet
     [Parameter(ParameterSetName = "Name")]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object[]? XenHost { get; set; }
+    public XenHostArgument[]? XenHost { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -42,7 +43,7 @@ public sealed class RemoveXenPoolCommand : XenCleanupCmdlet
         var targets = new List<(Hosts.HostConnection, string?)>();
         foreach (var pool in _pools)
         {
-            var connections = ResolveConnections(pool.Hosts);
+            var connections = ResolveConnections(pool.Hosts.Select(h => new XenHostArgument(h)));
             if (connections.Count < pool.Hosts.Count) continue;      // XenHostNotConnected already written; nothing of the pool is removed
             targets.AddRange(connections.Select(c => (c, (string?)pool.Name)));
         }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Commands.Session;
 using SmartDomains.Hosts;
 using SmartDomains.Images;
 using SmartDomains.Model;
@@ -30,12 +32,12 @@ public sealed class RestoreXenImageCommand : XenCmdlet
 
     [Parameter(ParameterSetName = "Name")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? RepositoryHost { get; set; }
+    public XenHostArgument? RepositoryHost { get; set; }
 
     [Parameter]
     [Alias("Host")]
     [ArgumentCompleter(typeof(XenHostNameCompleter))]
-    public object? XenHost { get; set; }
+    public XenHostArgument? XenHost { get; set; }
 
     [Parameter]
     public SwitchParameter Paused { get; set; }
@@ -57,7 +59,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
         }
         else
         {
-            var store = ImageCmdlets.Store(this, Repository, RepositoryHost);
+            var store = ImageRepositories.Store(this, Repository, RepositoryHost);
             if (store is null) return;
             try { image = RunPumped(store.Host is null ? Array.Empty<HostConnection>() : new[] { store.Host }, _ => store.GetAsync(Name, Cancellation)); }
             catch (XenHostException e) { WriteError(ToErrorRecord(e, Name)); return; }

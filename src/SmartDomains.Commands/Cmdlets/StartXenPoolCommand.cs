@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Lifecycle;
 using SmartDomains.Planning;
 using SmartDomains.State;
@@ -50,7 +51,7 @@ public sealed class StartXenPoolCommand : XenCmdlet
     protected override void ProcessRecord()
     {
         var pool = Pool!;
-        var connections = ResolveConnections(pool.Hosts);
+        var connections = ResolveConnections(pool.Hosts.Select(h => new XenHostArgument(h)));
         if (connections.Count < pool.Hosts.Count) return;
         var byName = connections.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         var options = new PoolStartOptions

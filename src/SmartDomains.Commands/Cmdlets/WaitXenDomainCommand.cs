@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Arguments;
 using SmartDomains.Liveness;
 using SmartDomains.Model;
 using SmartDomains.Xl;
@@ -12,15 +13,11 @@ namespace SmartDomains.Commands.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "XenDomain", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(XenDomain))]
-public sealed class WaitXenDomainCommand : LivenessCmdletBase
+public sealed class WaitXenDomainCommand : XenLivenessCmdlet
 {
-    public const string ForRunning = "Running";
-    public const string ForNetwork = "Network";
-
     /// <summary>Running: xl state running or blocked. Network: also TCP to the guest address from dom0 (and -SshBanner).</summary>
     [Parameter]
-    [ValidateSet(ForRunning, ForNetwork, IgnoreCase = true)]
-    public string For { get; set; } = ForRunning;
+    public DomainWaitCondition For { get; set; } = DomainWaitCondition.Running;
 
     [Parameter]
     [Alias("Timeout")]
@@ -40,18 +37,18 @@ public sealed class WaitXenDomainCommand : LivenessCmdletBase
             WriteError(new ErrorRecord(new ItemNotFoundException($"No domain named '{m.Domain}' was found on {m.Host}."),
                 XenErrorIds.DomainNotFound, ErrorCategory.ObjectNotFound, m.Domain));
 
-        bool network = string.Equals(For, ForNetwork, StringComparison.OrdinalIgnoreCase);
+        bool network = For == DomainWaitCondition.Network;
         var timeout = TimeSpan.FromSeconds(TimeoutSeconds);
         var interval = TimeSpan.FromMilliseconds(IntervalMilliseconds);
         RunPerHost(targets, async (target, _, pump) =>
         {
-            var result = await LivenessChecker.WaitAsync(target.Connection, NewCheck(target.Name, stateOnly: !network), timeout, interval,
+            var result = await LivenessChecker.WaitAsync(target.Host, NewCheck(target.Domain, stateOnly: !network), timeout, interval,
                 Cancellation).ConfigureAwait(false);
             if (result.Alive)
             {
                 // The domain as it is now (its state and CPU time have moved on since Get-XenDomain).
-                var list = await target.Connection.RunXlAsync(Cancellation, "list", "-v", target.Name).ConfigureAwait(false);
-                var domain = XlListParser.Parse(list.StdOut, target.Connection.Name).FirstOrDefault(d => d.Name == target.Name);
+                var list = await target.Host.RunXlAsync(Cancellation, "list", "-v", target.Domain).ConfigureAwait(false);
+                var domain = XlListParser.Parse(list.StdOut, target.Host.Name).FirstOrDefault(d => d.Name == target.Domain);
                 pump.Post(() =>
                 {
                     WriteVerbose($"[{result.Host}] {result.Domain}: {result.Message} ({result.Attempts} attempt(s), {Seconds(result.Elapsed)})");
