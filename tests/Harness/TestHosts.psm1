@@ -284,7 +284,7 @@ function Write-XlShim {
     foreach ($name in $tools.Keys) {
         $shim = Join-Path $TestHost.XlDir $name
         if ($TestHost.EmulatorDir) {
-            $words = $program + $tools[$name]
+            $words = @($program) + $tools[$name]
             $body = "exec $($words -join ' ') `"`$@`""
         }
         else {
