@@ -14,4 +14,12 @@ namespace SmartDomains.Emulator.Settings;
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(EmulatorSettings))]
 [JsonSerializable(typeof(HostState))]
-public sealed partial class EmulatorJson : JsonSerializerContext;
+public sealed partial class EmulatorJson : JsonSerializerContext
+{
+    /// <summary>A file's bytes as UTF-8 JSON (read as bytes: no UTF-16 copy), without the BOM an editor may have added.</summary>
+    public static ReadOnlySpan<byte> ReadFile(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes;
+    }
+}

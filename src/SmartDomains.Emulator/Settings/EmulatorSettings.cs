@@ -30,7 +30,7 @@ public sealed class EmulatorSettings
             File.WriteAllText(tmp, JsonSerializer.Serialize(fresh, EmulatorJson.Default.EmulatorSettings) + "\n");
             try { File.Move(tmp, path, overwrite: false); } catch (IOException) { File.Delete(tmp); }
         }
-        return JsonSerializer.Deserialize(File.ReadAllText(path), EmulatorJson.Default.EmulatorSettings) ?? new EmulatorSettings();
+        return JsonSerializer.Deserialize(EmulatorJson.ReadFile(path), EmulatorJson.Default.EmulatorSettings) ?? new EmulatorSettings();
     }
 }
 

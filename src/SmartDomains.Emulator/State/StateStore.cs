@@ -44,7 +44,7 @@ public sealed class StateStore
             try
             {
                 if (!File.Exists(StatePath)) return new HostState();
-                return JsonSerializer.Deserialize(File.ReadAllText(StatePath), EmulatorJson.Default.HostState) ?? new HostState();
+                return JsonSerializer.Deserialize(EmulatorJson.ReadFile(StatePath), EmulatorJson.Default.HostState) ?? new HostState();
             }
             catch (IOException) when (attempt < 20) { Thread.Sleep(5); }
         }
@@ -53,7 +53,7 @@ public sealed class StateStore
     private void Write(HostState s)
     {
         var tmp = StatePath + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(s, EmulatorJson.Default.HostState));
+        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(s, EmulatorJson.Default.HostState));
         File.Move(tmp, StatePath, overwrite: true);
     }
 }

@@ -62,4 +62,16 @@ public class JsonFormatTests
         Assert.Equal(4, s.NrCpus);
         Assert.Equal(new[] { "vg0" }, s.VolumeGroups.Keys);
     }
+
+    [Fact]
+    public void SettingsWithAByteOrderMarkLoad()
+    {
+        var dir = Directory.CreateTempSubdirectory("xlemu-bom-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "settings.json"), "{ \"nr_cpus\": 3 }", new System.Text.UTF8Encoding(true));
+            Assert.Equal(3, EmulatorSettings.Load(dir).NrCpus);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
