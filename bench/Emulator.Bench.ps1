@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 # The emulator's own cost: CPU (user+sys, getrusage of the reaped child) of one `xl list` and one emulated `lvs` on a local
 # state directory holding D domains, for the shipped emulator (NativeAOT when build.ps1 had clang) against the JIT build
-# as baseline (published here, run as the test hosts' shim runs it: dotnet xl.dll). Calls alternate between the two.
+# as baseline (published here, run as the test hosts' shim runs it: dotnet xl.dll), in blocks of 10 calls in turn.
 # No SSH and no root: it measures the program, not a round trip.
 param([Parameter(Mandatory)] [string] $ModuleDir, [int] $Domains = 50, [int] $Calls = 50)
 $ErrorActionPreference = 'Stop'
@@ -36,12 +36,17 @@ try {
 
     $cpu = @{}; $wall = @{}
     foreach ($m in $methods.Keys) { foreach ($c in $commands.Keys) { $cpu["$m|$c"] = [Collections.Generic.List[double]]::new(); $wall["$m|$c"] = [Collections.Generic.List[double]]::new() } }
-    for ($i = 1; $i -le $Calls; $i++) {
-        $order = if ($i % 2) { @($methods.Keys) } else { @($methods.Keys)[-1..0] }
+    # Blocks of 10 calls, the builds' order alternating: one JIT call (0.2 s of CPU) right before each native one would
+    # leave it cold caches, yet the load of the machine should drift over both alike.
+    $block = 10
+    for ($b = 0; $b -lt [math]::Ceiling($Calls / $block); $b++) {
+        $order = if ($b % 2) { @($methods.Keys)[-1..0] } else { @($methods.Keys) }
         foreach ($m in $order) {
             foreach ($c in $commands.Keys) {
-                $r = Measure-ChildCpu -Program $methods[$m][0] -Arguments (@($methods[$m] | Select-Object -Skip 1) + $commands[$c])
-                $cpu["$m|$c"].Add($r.CpuMs); $wall["$m|$c"].Add($r.WallMs)
+                for ($i = $b * $block; $i -lt [math]::Min($Calls, ($b + 1) * $block); $i++) {
+                    $r = Measure-ChildCpu -Program $methods[$m][0] -Arguments (@($methods[$m] | Select-Object -Skip 1) + $commands[$c])
+                    $cpu["$m|$c"].Add($r.CpuMs); $wall["$m|$c"].Add($r.WallMs)
+                }
             }
         }
     }
@@ -58,7 +63,7 @@ try {
         }
     }
     New-BenchTable -Title "One emulated call on a host with $Domains domains" -Rows $rows -Notes @(
-        "$Calls calls of each, the two builds alternated; CPU = user+sys of the child (getrusage RUSAGE_CHILDREN around each call), median (min–max).",
+        "$Calls calls of each, in blocks of 10 taking turns; CPU = user+sys of the child (getrusage RUSAGE_CHILDREN around each call), median (min–max).",
         "The limit for an emulated xl call is 10 ms of CPU (issue 11: a real xl is a small C program).",
         "lvs runs as the test hosts' shim runs it (xl --lvm-tool lvs), without the wrapper script."
     )
