@@ -67,7 +67,7 @@ function Publish-Emulator([string] $Destination) {
     Invoke-Native dotnet (@('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', $Destination, '--nologo', '-v', 'q') + $aotArgs)
     if ($aot) { Remove-Item "$Destination/*.pdb" }
     if (-not $IsWindows) { Invoke-Native chmod (@('+x') + ('xl', 'lvcreate', 'lvs', 'lvremove', 'vgs' | ForEach-Object { "$Destination/$_" })) }
-    Write-Host "Emulator: $(if ($aot) { 'NativeAOT' } else { 'JIT (no clang and zlib1g-dev: the fallback)' })"
+    Write-Host "Emulator: $(if ($aot) { 'NativeAOT' } elseif ($Emulator -eq 'Jit') { 'JIT (-Emulator Jit)' } else { 'JIT (no clang and zlib1g-dev: the fallback)' })"
 }
 
 function Invoke-Package {
