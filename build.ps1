@@ -23,7 +23,10 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Run only the Pester files whose names match (e.g. Connect); xunit is skipped when set.
-    [string] $PesterFilter
+    [string] $PesterFilter,
+    # The xl emulator's build: NativeAOT when clang is there (Auto), or forced either way.
+    [ValidateSet('Auto', 'Aot', 'Jit')]
+    [string] $Emulator = 'Auto'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -45,11 +48,26 @@ function Invoke-Build {
     $dependencies = Join-Path $moduleDir 'dependencies'
     Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Ssh", '-c', $Configuration, '-o', $dependencies, '--nologo', '-v', 'q')
     Get-ChildItem $dependencies -File | Where-Object { Test-Path (Join-Path $moduleDir $_.Name) } | Remove-Item
-    Invoke-Native dotnet @('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', "$moduleDir/emulator", '--nologo', '-v', 'q')
-    if (-not $IsWindows) { Invoke-Native chmod @('+x', "$moduleDir/emulator/xl", "$moduleDir/emulator/lvcreate", "$moduleDir/emulator/lvs", "$moduleDir/emulator/lvremove", "$moduleDir/emulator/vgs") }
+    Publish-Emulator "$moduleDir/emulator"
     Copy-Item "$root/module/*" $moduleDir -Recurse -Force
     & "$root/tools/ConvertTo-MamlHelp.ps1" -HelpSource "$root/en-US" -ModuleDir $moduleDir
     Write-Host "Built $moduleDir"
+}
+
+# The emulator's xl as a NativeAOT executable (a few ms of CPU a call) when clang and zlib's headers are there, else the
+# JIT build (xl.dll and a wrapper, ~0.1 s a call) that needs only the .NET SDK.
+function Publish-Emulator([string] $Destination) {
+    $aot = switch ($Emulator) {
+        'Aot' { $true }
+        'Jit' { $false }
+        default { -not $IsWindows -and (Get-Command clang -ErrorAction Ignore) -and (Test-Path /usr/include/zlib.h) -and
+            [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64' }
+    }
+    $aotArgs = if ($aot) { @('-r', 'linux-x64', '-p:EmulatorAot=true') } else { @() }
+    Invoke-Native dotnet (@('publish', "$root/src/SmartDomains.Emulator", '-c', $Configuration, '-o', $Destination, '--nologo', '-v', 'q') + $aotArgs)
+    if ($aot) { Remove-Item "$Destination/*.pdb" }
+    if (-not $IsWindows) { Invoke-Native chmod (@('+x') + ('xl', 'lvcreate', 'lvs', 'lvremove', 'vgs' | ForEach-Object { "$Destination/$_" })) }
+    Write-Host "Emulator: $(if ($aot) { 'NativeAOT' } elseif ($Emulator -eq 'Jit') { 'JIT (-Emulator Jit)' } else { 'JIT (no clang and zlib1g-dev: the fallback)' })"
 }
 
 function Invoke-Package {
@@ -75,6 +93,8 @@ function Invoke-XunitSuite([string[]] $Missing) {
     $needs = @{ 'libxenmisc4.17' = 'libxlutil'; 'shellcheck' = 'shellcheck' }
     $skip = @($Missing | Where-Object { $needs.ContainsKey($_) } | ForEach-Object { "Needs!=$($needs[$_])" })
     $filter = if ($skip) { @('--filter', ($skip -join '&')) } else { @() }
+    # The emulator's process tests run the published xl (the NativeAOT one when it was built so).
+    $env:SMARTDOMAINS_EMULATOR_DIR = Join-Path $moduleDir 'emulator'
     & dotnet test "$root/tests/SmartDomains.Tests" -c $Configuration --nologo -v q --logger "trx;LogFileName=xunit.trx" --results-directory $results @filter | Out-Host
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
@@ -105,6 +125,7 @@ switch ($Task) {
         exit $LASTEXITCODE
     }
     'Bench' {
+        $null = Install-TestPrerequisites   # the SSH test hosts, and clang for the NativeAOT emulator
         Invoke-Build
         & dotnet pwsh -NoProfile -File "$root/bench/Invoke-Benchmarks.ps1" -ModuleDir $moduleDir
         exit $LASTEXITCODE

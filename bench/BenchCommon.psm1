@@ -95,6 +95,37 @@ function Initialize-BenchFleet([object[]] $Hosts, [int] $PerHost, [string] $Pref
     if ($count -ne $PerHost) { throw "the last host lists $count domains, not $PerHost" }
 }
 
+# CPU (user+sys) and wall time of one child process, from getrusage(RUSAGE_CHILDREN) before and after it is reaped: exact
+# to the microsecond, where bash's time and /usr/bin/time print 1 or 10 ms. Nothing else may run children meanwhile.
+function Measure-ChildCpu([string] $Program, [string[]] $Arguments) {
+    if (-not ('SmartDomainsBench.Rusage' -as [type])) {
+        Add-Type -Namespace SmartDomainsBench -Name Rusage -MemberDefinition @'
+[System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+private static extern int getrusage(int who, long[] usage);
+/// <summary>User+sys seconds of all reaped children (struct rusage starts with two timevals).</summary>
+public static double ChildrenCpuSeconds()
+{
+    var u = new long[18];
+    if (getrusage(-1, u) != 0) throw new System.ComponentModel.Win32Exception();
+    return u[0] + u[1] / 1e6 + u[2] + u[3] / 1e6;
+}
+'@
+    }
+    $psi = [Diagnostics.ProcessStartInfo]::new($Program)
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+    $before = [SmartDomainsBench.Rusage]::ChildrenCpuSeconds()
+    $w = [Diagnostics.Stopwatch]::StartNew()
+    $p = [Diagnostics.Process]::Start($psi)
+    $null = $p.StandardError.ReadToEndAsync(); $null = $p.StandardOutput.ReadToEnd()
+    $p.WaitForExit()
+    $wall = $w.Elapsed.TotalMilliseconds
+    $cpu = ([SmartDomainsBench.Rusage]::ChildrenCpuSeconds() - $before) * 1000
+    if ($p.ExitCode) { throw "$Program $Arguments exited with $($p.ExitCode)" }
+    $p.Dispose()
+    [pscustomobject]@{ CpuMs = $cpu; WallMs = $wall }
+}
+
 # Runs a script in a fresh child pwsh (no profile) and returns its stdout. Every child is the same pwsh as this one.
 function Invoke-ChildPwsh([string] $Command) {
     $exe = [Environment]::ProcessPath

@@ -66,7 +66,7 @@ try {
     $cpuMed = Get-Median $cpu
     $notes = @(
         "Get-XenDomain over $Hosts hosts / SmartDomains one host = $(Get-Ratio $f $s 1); / ssh in parallel = $(Get-Ratio $f (Get-Median $par))  ($Runs runs, Seconds = median (min–max); the sequential ssh loop ran twice).",
-        "One emulated ``xl list -v`` costs $([math]::Round($cpuMed, 2)) s of CPU (user+sys, it is a dotnet process): $Hosts of them need at least $([math]::Round($cpuMed * $Hosts / [Environment]::ProcessorCount, 2)) s on $([Environment]::ProcessorCount) cores, whatever the client. A real xl list is far cheaper.",
+        "One emulated ``xl list -v`` costs $([math]::Round($cpuMed, 2)) s of CPU (user+sys, the shipped emulator: NativeAOT when built with clang, else dotnet): $Hosts of them need at least $([math]::Round($cpuMed * $Hosts / [Environment]::ProcessorCount, 2)) s on $([Environment]::ProcessorCount) cores, whatever the client. A real xl list is far cheaper.",
         "Starting $Hosts test hosts (namespaces + sshd): $([math]::Round($startTime.TotalSeconds, 2)) s. Filling them: $([math]::Round($fill.TotalSeconds, 1)) s ($PerHost domains made with xl create on the first host, its emulator state copied to the others).",
         "Connect-XenHost to the $Hosts hosts (one call, host keys checked): $([math]::Round($connect.TotalSeconds, 2)) s, not in the figures above: Get-XenDomain reuses the session's connections.",
         "Diagnostic, thread pool minimum raised to 64 (default here: $minWorker worker threads): Connect-XenHost to $Hosts hosts $([math]::Round($connectWide.TotalSeconds, 2)) s (vs $([math]::Round($connect.TotalSeconds, 2)) s); Get-XenDomain over $Hosts hosts $(Format-Range $wide 3) s (vs $([math]::Round($f, 3)) s)."

@@ -11,8 +11,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
-    [ValidateSet('Deploy', 'Fleet', 'Save', 'Clone', 'Import')]
-    [string[]] $Name = @('Deploy', 'Fleet', 'Save', 'Clone', 'Import')
+    [ValidateSet('Emulator', 'Deploy', 'Fleet', 'Save', 'Clone', 'Import')]
+    [string[]] $Name = @('Emulator', 'Deploy', 'Fleet', 'Save', 'Clone', 'Import')
 )
 $ErrorActionPreference = 'Stop'
 $ModuleDir = (Resolve-Path $ModuleDir).Path

@@ -266,21 +266,25 @@ function ConvertTo-ShellLiteral {
     "'" + $Text.Replace("'", "'\''") + "'"
 }
 
-# xl inside the host is a shim that runs the published emulator with the absolute dotnet path
-# (sshd sessions get a minimal PATH). The emulated LVM tools (lvcreate, lvs, lvremove, vgs) sit next to it:
-# the same xl.dll with the hidden first argument --lvm-tool NAME.
+# xl inside the host is a shim that runs the published emulator: the native xl of the NativeAOT build, or xl.dll with
+# the absolute dotnet path (sshd sessions get a minimal PATH). The emulated LVM tools (lvcreate, lvs, lvremove, vgs) sit
+# next to it: the same program with the hidden first argument --lvm-tool NAME.
 function Write-XlShim {
     param([Parameter(Mandatory)] $TestHost)
     $tools = [ordered]@{ xl = @(); lvcreate = @('--lvm-tool', 'lvcreate'); lvs = @('--lvm-tool', 'lvs')
         lvremove = @('--lvm-tool', 'lvremove'); vgs = @('--lvm-tool', 'vgs') }
     if ($TestHost.EmulatorDir) {
-        $dotnet = (Get-Command dotnet -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-        $dotnet = (Get-Item $dotnet).ResolvedTarget ?? $dotnet
+        $dir = $TestHost.EmulatorDir
+        $program = if (Test-NativeEmulator $dir) { @(ConvertTo-ShellLiteral "$dir/xl") } else {
+            $dotnet = (Get-Command dotnet -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+            $dotnet = (Get-Item $dotnet).ResolvedTarget ?? $dotnet
+            @((ConvertTo-ShellLiteral $dotnet), (ConvertTo-ShellLiteral "$dir/xl.dll"))
+        }
     }
     foreach ($name in $tools.Keys) {
         $shim = Join-Path $TestHost.XlDir $name
         if ($TestHost.EmulatorDir) {
-            $words = @((ConvertTo-ShellLiteral $dotnet), (ConvertTo-ShellLiteral "$($TestHost.EmulatorDir)/xl.dll")) + $tools[$name]
+            $words = @($program) + $tools[$name]
             $body = "exec $($words -join ' ') `"`$@`""
         }
         else {
@@ -289,6 +293,15 @@ function Write-XlShim {
         Set-Content -Path $shim -Value "#!/bin/sh`n$body" -NoNewline
         [System.IO.File]::SetUnixFileMode($shim, [System.IO.UnixFileMode] 0x1ED)   # 0755
     }
+}
+
+<#
+.SYNOPSIS
+    True when an emulator folder holds the NativeAOT build: xl is the program itself, and there is no xl.dll.
+#>
+function Test-NativeEmulator {
+    param([Parameter(Mandatory)][string] $EmulatorDir)
+    (Test-Path -LiteralPath (Join-Path $EmulatorDir 'xl') -PathType Leaf) -and -not (Test-Path -LiteralPath (Join-Path $EmulatorDir 'xl.dll'))
 }
 
 function Write-EmulatorSetting {
@@ -443,7 +456,7 @@ function Start-TestHostSet {
     if ((Invoke-NativeCommand id '-u').StdOut.Trim() -ne '0') { throw 'Test hosts need root (namespaces, mounts).' }
     if ($EmulatorDir) {
         $EmulatorDir = (Resolve-Path -LiteralPath $EmulatorDir -ErrorAction Stop).ProviderPath
-        if (-not (Test-Path (Join-Path $EmulatorDir 'xl.dll'))) { Write-Verbose "No xl.dll in $EmulatorDir yet" }
+        if (-not (Test-Path (Join-Path $EmulatorDir 'xl'))) { Write-Verbose "No xl in $EmulatorDir yet" }
     }
     Clear-StaleTestHosts -Prefix $Prefix
     $null = [System.IO.Directory]::CreateDirectory('/run/sshd')   # sshd refuses to start without it
@@ -731,4 +744,5 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand
+    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
+    Test-NativeEmulator

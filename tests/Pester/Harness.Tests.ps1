@@ -41,11 +41,13 @@ BeforeAll {
     }
 
     $script:EmulatorDir = $env:SMARTDOMAINS_EMULATOR_DIR
-    $script:RealEmulator = $script:EmulatorDir -and (Test-Path (Join-Path $script:EmulatorDir 'xl.dll'))
+    $script:RealEmulator = $script:EmulatorDir -and (Test-Path (Join-Path $script:EmulatorDir 'xl'))
     if (-not $script:RealEmulator) {
         # A stub: the shim must still point at EMULATORDIR/xl.dll.
         $script:EmulatorDir = [System.IO.Directory]::CreateTempSubdirectory('sdt-emu-').FullName
     }
+    # What the shims run: the native xl of the NativeAOT build, else xl.dll under dotnet.
+    $script:ShimTarget = "$script:EmulatorDir/$(if (Test-NativeEmulator $script:EmulatorDir) { 'xl' } else { 'xl.dll' })'"
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
     $script:Set = Start-TestHostSet -Count 3 -EmulatorDir $script:EmulatorDir -TmpfsSizeMiB 8 -Settings @{ bootDelayMs = 0 }
     Write-Host "Started 3 hosts in $($sw.ElapsedMilliseconds) ms"   # a figure, not a test: speed belongs to the benchmarks
@@ -110,13 +112,13 @@ Describe 'Start-TestHostSet' -Skip:(-not $canRunHosts) {
         $r = Invoke-TestSsh $script:Set[0] 'command -v xl && test -x /usr/local/sbin/xl && cat /usr/local/sbin/xl'
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match '^/usr/local/sbin/xl'
-        $r.Output | Should -Match ([regex]::Escape("$script:EmulatorDir/xl.dll"))
+        $r.Output | Should -Match ([regex]::Escape($script:ShimTarget))
         Test-Path /usr/local/sbin/xl | Should -BeFalse -Because 'the shim lives only inside the host'
     }
 
     It 'runs xl list through the published emulator' {
         # -Skip:$x would be evaluated at discovery, before BeforeAll knows about the emulator.
-        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl.dll'; return }
+        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl'; return }
         $r = Invoke-TestSsh $script:Set[0] 'xl list'
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match 'Domain-0'
@@ -127,8 +129,8 @@ Describe 'Start-TestHostSet' -Skip:(-not $canRunHosts) {
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match '(?m)^/usr/local/sbin/lvcreate$'
         $r.Output | Should -Match '(?m)^/usr/local/sbin/vgs$'
-        $r.Output | Should -Match ([regex]::Escape("$script:EmulatorDir/xl.dll' --lvm-tool lvs"))
-        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl.dll'; return }
+        $r.Output | Should -Match ([regex]::Escape("$script:ShimTarget --lvm-tool lvs"))
+        if (-not $script:RealEmulator) { Set-ItResult -Skipped -Because 'SMARTDOMAINS_EMULATOR_DIR has no xl'; return }
         $r = Invoke-TestSsh $script:Set[0] 'lvcreate -L 1G -n harness-probe vg0 && lvs --noheadings --units b --nosuffix -o lv_name,vg_name,lv_size --separator "|" vg0 && lvremove -f vg0/harness-probe'
         $r.ExitCode | Should -Be 0 -Because $r.Output
         $r.Output | Should -Match '(?m)^  harness-probe\|vg0\|1073741824$'

@@ -106,8 +106,7 @@ Describe 'Liveness on emulated hosts' {
         $r.Failure | Should -Be 'NotRunning'
         $r.State | Should -Be 'Paused'
         # An operator unpauses it on the host meanwhile.
-        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        $psi.ArgumentList.Add((Join-Path (Split-Path $env:SMARTDOMAINS_MODULE) 'emulator/xl.dll'))
+        $psi = [Diagnostics.ProcessStartInfo]::new((Join-Path (Split-Path $env:SMARTDOMAINS_MODULE) 'emulator/xl'))
         $psi.ArgumentList.Add('unpause'); $psi.ArgumentList.Add('web2')
         $psi.Environment['XL_EMULATOR_DIR'] = Join-Path $root 'lv2/var/lib/xen/emulator'
         $job = Start-ThreadJob { Start-Sleep -Milliseconds 800; ([Diagnostics.Process]::Start($using:psi)).WaitForExit() }

@@ -6,13 +6,15 @@
 need=''
 check() {
     missing=''
-    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck; do
+    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck clang zlib1g-dev; do
         case $p in
             openssh-server) t='[ -x /usr/sbin/sshd ]'; w='the SSH test hosts' ;;
             libxenmisc4.17) t='[ -e /usr/lib/x86_64-linux-gnu/libxlutil.so.4.17 ]'; w="Xen's libxlutil as the xl.cfg referee" ;;
             zstd) t='command -v zstd'; w='zstd-compressed images' ;;
             qemu-utils) t='command -v qemu-img'; w='qcow2 clones and Convert-XenImage' ;;
             shellcheck) t='command -v shellcheck'; w='linting the host scripts' ;;
+            clang) t='command -v clang'; w='the NativeAOT xl emulator; without it the JIT one, ~0.1 s of CPU a call' ;;
+            zlib1g-dev) t='[ -e /usr/include/zlib.h ]'; w='the NativeAOT xl emulator (it links zlib)' ;;
         esac
         if ! sh -c "$t" >/dev/null 2>&1; then missing="$missing $p"; [ "$1" = report ] && echo "missing: $p (for $w)"; fi
     done

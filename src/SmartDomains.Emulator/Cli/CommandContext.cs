@@ -24,6 +24,12 @@ public sealed class CommandContext
 
     public void Sleep(int ms) { if (ms > 0) Thread.Sleep(ms); }
 
+    /// <summary>
+    /// xl's per-host lock (its lockfile, /var/lock/xl: xl_vmcontrol.c create_domain), held from freeing memory to the end
+    /// of the domain build, so creates and restores on one host run one at a time. Real xl waits for it without limit.
+    /// </summary>
+    public IDisposable HoldXlLock() => LockFile.Acquire(Path.Combine(StateDir, "xl.lock"), timeoutSeconds: 24 * 3600);
+
     /// <summary>The "hang" fault: sleep before acting, outside any lock.</summary>
     public void MaybeHang(string command)
     {

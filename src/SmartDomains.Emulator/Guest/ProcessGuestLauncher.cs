@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace SmartDomains.Emulator.Guest;
 
@@ -13,10 +14,7 @@ public sealed class ProcessGuestLauncher : IGuestLauncher
 
     public int? Start(int domid)
     {
-        string dll = typeof(ProcessGuestLauncher).Assembly.Location;
-        string dotnet = Environment.ProcessPath ?? "dotnet";
-        if (!Path.GetFileName(dotnet).StartsWith("dotnet")) dotnet = "dotnet";
-        string cmd = $"setsid {Q(dotnet)} {Q(dll)} __guest {Q(_stateDir)} {domid} </dev/null >/dev/null 2>&1 & echo $!";
+        string cmd = $"setsid {GuestProgram()} __guest {Q(_stateDir)} {domid} </dev/null >/dev/null 2>&1 & echo $!";
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(cmd);
@@ -24,6 +22,15 @@ public sealed class ProcessGuestLauncher : IGuestLauncher
         string pid = p.StandardOutput.ReadToEnd().Trim();
         p.WaitForExit();
         return int.TryParse(pid, out var v) ? v : null;
+    }
+
+    /// <summary>The native xl itself (NativeAOT has no dll and no JIT), else dotnet with xl.dll.</summary>
+    private static string GuestProgram()
+    {
+        if (!RuntimeFeature.IsDynamicCodeSupported && Environment.ProcessPath is { } native) return Q(native);
+        string dotnet = Environment.ProcessPath ?? "dotnet";
+        if (!Path.GetFileName(dotnet).StartsWith("dotnet")) dotnet = "dotnet";
+        return $"{Q(dotnet)} {Q(Path.Combine(AppContext.BaseDirectory, "xl.dll"))}";
     }
 
     public void Stop(int? pid)

@@ -1,5 +1,6 @@
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SmartDomains.Emulator.State;
 
 namespace SmartDomains.Emulator.Output;
@@ -10,37 +11,37 @@ namespace SmartDomains.Emulator.Output;
 /// </summary>
 public static class DomainJson
 {
-    public static JObject Config(DomainRecord d)
+    public static JsonObject Config(DomainRecord d)
     {
         var s = d.Spec;
-        var typeInfo = new JObject();
+        var typeInfo = new JsonObject();
         if (s.Type == "pv")
         {
             Add(typeInfo, "kernel", s.Kernel); Add(typeInfo, "cmdline", s.Cmdline);
             Add(typeInfo, "ramdisk", s.Ramdisk); Add(typeInfo, "bootloader", s.Bootloader);
         }
-        var bInfo = new JObject
+        var bInfo = new JsonObject
         {
             ["max_vcpus"] = s.MaxVcpus,
-            ["avail_vcpus"] = new JArray(Enumerable.Range(0, s.Vcpus)),
+            ["avail_vcpus"] = Array(Enumerable.Range(0, s.Vcpus).Select(i => (JsonNode)i)),
             ["max_memkb"] = s.MaxMemMiB * 1024,
             ["target_memkb"] = s.MemoryMiB * 1024,
-            ["sched_params"] = new JObject(),
+            ["sched_params"] = new JsonObject(),
             ["type." + s.Type] = typeInfo,
         };
         if (s.Type != "pv") { Add(bInfo, "kernel", s.Kernel); Add(bInfo, "cmdline", s.Cmdline); Add(bInfo, "ramdisk", s.Ramdisk); }
-        return new JObject
+        return new JsonObject
         {
-            ["c_info"] = new JObject { ["type"] = s.Type, ["name"] = d.Name, ["uuid"] = d.Uuid, ["run_hotplug_scripts"] = "True" },
+            ["c_info"] = new JsonObject { ["type"] = s.Type, ["name"] = d.Name, ["uuid"] = d.Uuid, ["run_hotplug_scripts"] = "True" },
             ["b_info"] = bInfo,
-            ["disks"] = new JArray(s.Disks.Select(x => new JObject
+            ["disks"] = Array(s.Disks.Select(x => new JsonObject
             {
                 ["pdev_path"] = x.Target, ["vdev"] = x.Vdev, ["backend"] = x.Backend, ["format"] = x.Format,
                 ["readwrite"] = x.ReadWrite ? 1 : 0, ["is_cdrom"] = x.IsCdrom ? 1 : 0,
             })),
-            ["nics"] = new JArray(s.Nics.Select(n =>
+            ["nics"] = Array(s.Nics.Select(n =>
             {
-                var o = new JObject { ["devid"] = n.Devid, ["mac"] = n.Mac, ["bridge"] = n.Bridge };
+                var o = new JsonObject { ["devid"] = n.Devid, ["mac"] = n.Mac, ["bridge"] = n.Bridge };
                 Add(o, "ip", n.Ip); Add(o, "script", n.Script); Add(o, "ifname", n.VifName);
                 Add(o, "model", n.Model); Add(o, "rate_bytes_per_interval", n.Rate);
                 if (n.Mtu is { } mtu) o["mtu"] = mtu;
@@ -53,50 +54,68 @@ public static class DomainJson
     }
 
     /// <summary>yajl's beautified output: four-space indents.</summary>
-    public static string Pretty(JToken t)
-    {
-        var sw = new StringWriter();
-        using (var w = new JsonTextWriter(sw) { Formatting = Formatting.Indented, Indentation = 4, IndentChar = ' ' })
-            t.WriteTo(w);
-        return sw.ToString();
-    }
+    public static string Pretty(JsonNode node) => PrettyJson.Write(node);
 
     /// <summary>Rebuilds name, uuid and spec from an embedded config (restore).</summary>
     public static (string Name, string? Uuid, DomainSpec Spec) Parse(string json)
     {
-        var o = JObject.Parse(json);
-        var c = (JObject)o["c_info"]!;
-        var b = (JObject)o["b_info"]!;
-        string type = (string?)c["type"] ?? "pv";
-        var ti = b["type." + type] as JObject ?? new JObject();
+        var o = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip })!.AsObject();
+        var c = o["c_info"]!.AsObject();
+        var b = o["b_info"]!.AsObject();
+        string type = Str(c["type"]) ?? "pv";
+        var ti = b["type." + type] as JsonObject ?? new JsonObject();
         var spec = new DomainSpec
         {
             Type = type,
-            MaxMemMiB = ((long?)b["max_memkb"] ?? 32768) / 1024,
-            MemoryMiB = ((long?)b["target_memkb"] ?? 32768) / 1024,
-            MaxVcpus = (int?)b["max_vcpus"] ?? 1,
-            Vcpus = (b["avail_vcpus"] as JArray)?.Count ?? 1,
-            Kernel = (string?)ti["kernel"] ?? (string?)b["kernel"],
-            Cmdline = (string?)ti["cmdline"] ?? (string?)b["cmdline"],
-            Ramdisk = (string?)ti["ramdisk"] ?? (string?)b["ramdisk"],
-            Bootloader = (string?)ti["bootloader"],
-            OnPoweroff = (string?)o["on_poweroff"] ?? "destroy", OnReboot = (string?)o["on_reboot"] ?? "restart",
-            OnWatchdog = (string?)o["on_watchdog"] ?? "destroy", OnCrash = (string?)o["on_crash"] ?? "destroy",
-            Disks = (o["disks"] as JArray ?? new JArray()).Select(x => new DiskSpec
+            MaxMemMiB = (Long(b["max_memkb"]) ?? 32768) / 1024,
+            MemoryMiB = (Long(b["target_memkb"]) ?? 32768) / 1024,
+            MaxVcpus = (int?)Long(b["max_vcpus"]) ?? 1,
+            Vcpus = (b["avail_vcpus"] as JsonArray)?.Count ?? 1,
+            Kernel = Str(ti["kernel"]) ?? Str(b["kernel"]),
+            Cmdline = Str(ti["cmdline"]) ?? Str(b["cmdline"]),
+            Ramdisk = Str(ti["ramdisk"]) ?? Str(b["ramdisk"]),
+            Bootloader = Str(ti["bootloader"]),
+            OnPoweroff = Str(o["on_poweroff"]) ?? "destroy", OnReboot = Str(o["on_reboot"]) ?? "restart",
+            OnWatchdog = Str(o["on_watchdog"]) ?? "destroy", OnCrash = Str(o["on_crash"]) ?? "destroy",
+            Disks = Items(o["disks"]).Select(x => new DiskSpec
             {
-                Target = (string?)x["pdev_path"] ?? "", Vdev = (string?)x["vdev"] ?? "", Backend = (string?)x["backend"] ?? "phy",
-                Format = (string?)x["format"] ?? "raw", ReadWrite = (int?)x["readwrite"] != 0, IsCdrom = (int?)x["is_cdrom"] == 1,
-                DeviceNumber = new SmartDomains.XlConfig.XlDiskSpec("", "raw", (string?)x["vdev"] ?? "", true, false, "phy").DeviceNumber,
+                Target = Str(x["pdev_path"]) ?? "", Vdev = Str(x["vdev"]) ?? "", Backend = Str(x["backend"]) ?? "phy",
+                Format = Str(x["format"]) ?? "raw", ReadWrite = Long(x["readwrite"]) != 0, IsCdrom = Long(x["is_cdrom"]) == 1,
+                DeviceNumber = new SmartDomains.XlConfig.XlDiskSpec("", "raw", Str(x["vdev"]) ?? "", true, false, "phy").DeviceNumber,
             }).ToList(),
-            Nics = (o["nics"] as JArray ?? new JArray()).Select(x => new NicSpec
+            Nics = Items(o["nics"]).Select(x => new NicSpec
             {
-                Devid = (int?)x["devid"] ?? 0, Mac = (string?)x["mac"] ?? "", Bridge = (string?)x["bridge"] ?? "xenbr0",
-                Ip = (string?)x["ip"], Script = (string?)x["script"], VifName = (string?)x["ifname"], Model = (string?)x["model"],
-                Rate = (string?)x["rate_bytes_per_interval"], Mtu = (int?)x["mtu"], Type = (string?)x["nictype"],
+                Devid = (int?)Long(x["devid"]) ?? 0, Mac = Str(x["mac"]) ?? "", Bridge = Str(x["bridge"]) ?? "xenbr0",
+                Ip = Str(x["ip"]), Script = Str(x["script"]), VifName = Str(x["ifname"]), Model = Str(x["model"]),
+                Rate = Str(x["rate_bytes_per_interval"]), Mtu = (int?)Long(x["mtu"]), Type = Str(x["nictype"]),
             }).ToList(),
         };
-        return ((string?)c["name"] ?? "", (string?)c["uuid"], spec);
+        return (Str(c["name"]) ?? "", Str(c["uuid"]), spec);
     }
 
-    private static void Add(JObject o, string key, string? value) { if (value != null) o[key] = value; }
+    private static JsonArray Array(IEnumerable<JsonNode> items) => new(items.ToArray<JsonNode?>());
+
+    private static IEnumerable<JsonObject> Items(JsonNode? n) => (n as JsonArray ?? new JsonArray()).Select(x => x!.AsObject());
+
+    /// <summary>A string as written; a number or boolean as its JSON text (as Newtonsoft's string cast gave).</summary>
+    private static string? Str(JsonNode? n) => n switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
+        JsonValue v => v.ToJsonString(),
+        _ => throw new FormatException($"Expected a JSON value, found {n.GetValueKind()}"),
+    };
+
+    /// <summary>An integer, or a number written as a string, as Newtonsoft's long cast read it.</summary>
+    private static long? Long(JsonNode? n) => n switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : (long)Math.Round(v.GetValue<double>()),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => long.Parse(v.GetValue<string>(), CultureInfo.InvariantCulture),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Null => null,
+        _ => throw new FormatException($"Expected an integer, found {n.GetValueKind()}"),
+    };
+
+    private static void Add(JsonObject o, string key, string? value) { if (value != null) o[key] = value; }
 }

@@ -1,5 +1,4 @@
-using Newtonsoft.Json;
-using Newtonsoft.Json.Serialization;
+using System.Text.Json;
 
 namespace SmartDomains.Emulator.Settings;
 
@@ -16,18 +15,10 @@ public sealed class EmulatorSettings
     public LatencySettings LatencyMs { get; set; } = new();
     public int GuestBootDelayMs { get; set; } = 300;
     /// <summary>Ports the stand-in guests answer on. Replaces the default, so [2222] means 2222 only.</summary>
-    [JsonProperty(ObjectCreationHandling = ObjectCreationHandling.Replace)]
     public List<int> GuestPorts { get; set; } = new() { 22 };
     public FaultSettings Faults { get; set; } = new();
     /// <summary>LVM volume groups the emulated lvcreate/lvs/lvremove/vgs see (name to size). Replaces the default.</summary>
-    [JsonProperty(ObjectCreationHandling = ObjectCreationHandling.Replace)]
     public Dictionary<string, VolumeGroupSettings> VolumeGroups { get; set; } = new() { ["vg0"] = new VolumeGroupSettings() };
-
-    public static readonly JsonSerializerSettings Json = new()
-    {
-        ContractResolver = new DefaultContractResolver { NamingStrategy = new SnakeCaseNamingStrategy() },
-        Formatting = Formatting.Indented,
-    };
 
     public static EmulatorSettings Load(string stateDir)
     {
@@ -36,10 +27,10 @@ public sealed class EmulatorSettings
         {
             var fresh = new EmulatorSettings();
             var tmp = path + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllText(tmp, JsonConvert.SerializeObject(fresh, Json) + "\n");
+            File.WriteAllText(tmp, JsonSerializer.Serialize(fresh, EmulatorJson.Default.EmulatorSettings) + "\n");
             try { File.Move(tmp, path, overwrite: false); } catch (IOException) { File.Delete(tmp); }
         }
-        return JsonConvert.DeserializeObject<EmulatorSettings>(File.ReadAllText(path), Json) ?? new EmulatorSettings();
+        return JsonSerializer.Deserialize(EmulatorJson.ReadFile(path), EmulatorJson.Default.EmulatorSettings) ?? new EmulatorSettings();
     }
 }
 

@@ -1,4 +1,4 @@
-using Newtonsoft.Json;
+using System.Text.Json;
 using SmartDomains.Emulator.Settings;
 
 namespace SmartDomains.Emulator.State;
@@ -44,7 +44,7 @@ public sealed class StateStore
             try
             {
                 if (!File.Exists(StatePath)) return new HostState();
-                return JsonConvert.DeserializeObject<HostState>(File.ReadAllText(StatePath), EmulatorSettings.Json) ?? new HostState();
+                return JsonSerializer.Deserialize(EmulatorJson.ReadFile(StatePath), EmulatorJson.Default.HostState) ?? new HostState();
             }
             catch (IOException) when (attempt < 20) { Thread.Sleep(5); }
         }
@@ -53,7 +53,7 @@ public sealed class StateStore
     private void Write(HostState s)
     {
         var tmp = StatePath + "." + Environment.ProcessId + ".tmp";
-        File.WriteAllText(tmp, JsonConvert.SerializeObject(s, EmulatorSettings.Json));
+        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(s, EmulatorJson.Default.HostState));
         File.Move(tmp, StatePath, overwrite: true);
     }
 }

@@ -35,6 +35,7 @@ public static class CreateCommand
         if (o.Has('n')) return 0;
 
         ctx.MaybeHang("create");
+        using var xlLock = ctx.HoldXlLock();
         ctx.Sleep(ctx.Settings.LatencyMs.Create);
         var spec = DomainSpec.From(config, ctx.Store.Peek().NextDomid);
         return EmulatedDomainBuilder.Build(ctx, config.Name, config.Uuid, spec, o.Has('p'), out _);

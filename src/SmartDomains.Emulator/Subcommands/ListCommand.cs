@@ -1,4 +1,4 @@
-using Newtonsoft.Json.Linq;
+using System.Text.Json.Nodes;
 using SmartDomains.Emulator.Cli;
 using SmartDomains.Emulator.Output;
 using SmartDomains.Emulator.State;
@@ -57,12 +57,12 @@ public static class ListCommand
 
     private static void PrintLong(CommandContext ctx, HostState state, List<DomainView> views)
     {
-        var arr = new JArray();
+        var arr = new JsonArray();
         foreach (var v in views.Where(v => v.Domid != 0))
         {
             var d = state.ByDomid(v.Domid);
             if (d is null) continue;
-            arr.Add(new JObject { ["domid"] = d.Domid, ["config"] = DomainJson.Config(d) });
+            arr.Add((JsonNode)new JsonObject { ["domid"] = d.Domid, ["config"] = DomainJson.Config(d) });
         }
         ctx.Out.Write(DomainJson.Pretty(arr) + "\n");
     }

@@ -78,6 +78,7 @@ public static class RestoreCommand
             return 1;
         }
         ctx.MaybeHang("restore");
+        using var xlLock = ctx.HoldXlLock();
         ctx.Sleep(ctx.Settings.LatencyMs.Restore);
         int rc = EmulatedDomainBuilder.Build(ctx, name, uuid, spec, o.Has('p'), out _);
         return rc == 0 ? 0 : 1;

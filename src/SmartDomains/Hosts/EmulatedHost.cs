@@ -20,7 +20,8 @@ public static class EmulatedHost
 
     public static HostConnectionInfo CreateInfo(string name, string root, string emulatorDir, string? vifScript = null)
     {
-        if (!File.Exists(Path.Combine(emulatorDir, "xl.dll")))
+        // xl is the native executable (NativeAOT build) or the wrapper beside xl.dll (JIT build).
+        if (!File.Exists(Path.Combine(emulatorDir, "xl")))
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ResourceUnavailable, name,
                 $"The xl emulator was not found in '{emulatorDir}'.");
         var hostRoot = Path.Combine(Path.GetFullPath(root), name);

@@ -8,9 +8,11 @@ namespace SmartDomains.Remote;
 /// The one place that turns a program and its arguments into a POSIX shell command line.
 /// Every argument is quoted unless it is made only of characters no shell treats specially.
 /// </summary>
-public sealed class RemoteCommand
+public sealed partial class RemoteCommand
 {
-    private static readonly Regex Safe = new(@"^[A-Za-z0-9_./:=@%+,-]+$", RegexOptions.Compiled);
+    // Source-generated: no regex parsing or compiling at run time (the NativeAOT emulator quotes every logged argument).
+    [GeneratedRegex(@"^[A-Za-z0-9_./:=@%+,-]+$")]
+    private static partial Regex Safe();
 
     public string Program { get; }
     public IReadOnlyList<string> Arguments { get; }
@@ -91,7 +93,7 @@ public sealed class RemoteCommand
     {
         ArgumentNullException.ThrowIfNull(word);
         if (word.Contains('\0')) throw new ArgumentException("A shell word cannot contain a NUL character.", nameof(word));
-        if (word.Length > 0 && Safe.IsMatch(word)) return word;
+        if (word.Length > 0 && Safe().IsMatch(word)) return word;
         return "'" + word.Replace("'", "'\\''") + "'";
     }
 

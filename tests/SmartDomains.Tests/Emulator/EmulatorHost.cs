@@ -1,4 +1,3 @@
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SmartDomains.Emulator;
 using SmartDomains.Emulator.Guest;
@@ -24,8 +23,8 @@ public sealed class EmulatorHost : IDisposable
     public EmulatorHost(Action<JObject>? settings = null)
     {
         Directory.CreateDirectory(StateDir);
-        var s = JObject.FromObject(new EmulatorSettings { Hostname = "testhost", GuestBootDelayMs = 100 },
-            JsonSerializer.Create(EmulatorSettings.Json));
+        var s = JObject.Parse(System.Text.Json.JsonSerializer.Serialize(
+            new EmulatorSettings { Hostname = "testhost", GuestBootDelayMs = 100 }, EmulatorJson.Default.EmulatorSettings));
         settings?.Invoke(s);
         File.WriteAllText(Path.Combine(StateDir, "settings.json"), s.ToString());
     }

@@ -14,13 +14,27 @@ public class ProcessTests
 {
     private static readonly string XlDll = typeof(EmulatorProgram).Assembly.Location;
 
-    private static (int Code, string Out, string Err, TimeSpan Took) RunXl(string stateDir, params string[] args)
+    /// <summary>
+    /// The published emulator when SMARTDOMAINS_EMULATOR_DIR names one (build.ps1 sets it, so these run the NativeAOT xl
+    /// there), else this build's xl.dll under dotnet.
+    /// </summary>
+    internal static string? PublishedXl =>
+        Environment.GetEnvironmentVariable("SMARTDOMAINS_EMULATOR_DIR") is { Length: > 0 } dir && File.Exists(Path.Combine(dir, "xl"))
+            ? Path.Combine(dir, "xl") : null;
+
+    internal static ProcessStartInfo XlStartInfo()
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(PublishedXl ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        psi.ArgumentList.Add(XlDll);
+        if (PublishedXl is null) psi.ArgumentList.Add(XlDll);
+        return psi;
+    }
+
+    private static (int Code, string Out, string Err, TimeSpan Took) RunXl(string stateDir, params string[] args)
+    {
+        var psi = XlStartInfo();
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["XL_EMULATOR_DIR"] = stateDir;
         var sw = Stopwatch.StartNew();
