@@ -29,7 +29,7 @@ public static class CleanupPlanner
     };
 
     /// <summary>Removes one staging directory the module made (a save or restore temp dir, a repository's NAME.partial).</summary>
-    public static RemoteCommand RemoveTemp(string path) => RemoteCommand.Of("rm", "-rf", "--", path);
+    public static RemoteCommand RemoveTemp(string path) => Images.StagingDirectory.RemoveTree(path);
 
     public static RemoteCommand RemoveTemp(string path, Hosts.HostLayout layout) =>
         RemoteCommand.Script(Scripts.TempRemove, path, layout.StagingRoot);
@@ -104,7 +104,7 @@ public static class CleanupPlanner
         {
             var i = Item(r, CleanupActions.Remove);
             if (KeptDomain(r)) { items.Add(Kept(i, keptWhy[r.Domain!])); continue; }
-            if (r.Kind == ResourceKinds.Image) i.Commands.Add(HostStorage.RemoveFiles(r.Resource).Display);
+            if (r.Kind == ResourceKinds.Image) i.Commands.Add(StorageUndo.RemoveFiles(r.Resource).Display);
             else if (LogicalVolumes.TryParsePath(r.Resource, out var vg, out var lv)) i.Commands.Add(LogicalVolumes.Remove(vg, lv).Display + "   # only if the volume exists");
             items.Add(i);
             removedImages.Add(r.Resource);
@@ -125,7 +125,7 @@ public static class CleanupPlanner
             if (users.Length > 0) { items.Add(Kept(i, "still the base of " + string.Join(", ", users.Select(u => u.Resource)))); continue; }
             if (otherPools.Length > 0) { items.Add(Kept(i, "still used by the pool" + (otherPools.Length > 1 ? "s " : " ") + string.Join(", ", otherPools))); continue; }
             var temps = new[] { r.First.Data, r.Last.Data }.Select(d => (string?)d?["temp"]).OfType<string>().Distinct();
-            i.Commands.Add(HostStorage.RemoveFiles(new[] { r.Resource }.Concat(temps).ToArray()).Display);
+            i.Commands.Add(StorageUndo.RemoveFiles(new[] { r.Resource }.Concat(temps).ToArray()).Display);
             items.Add(i);
         }
 
@@ -147,7 +147,7 @@ public static class CleanupPlanner
             var prefix = r.Resource.TrimEnd('/') + "/";
             var held = items.Where(k => k.Status == CleanupStatus.Kept && k.Resource.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
             if (held.Length > 0) { items.Add(Kept(i, "holds " + string.Join(", ", held.Select(h => h.Resource)))); continue; }
-            i.Commands.Add(HostStorage.RemoveEmptyDirectory(r.Resource).Display + "   # refuses a directory that is not empty");
+            i.Commands.Add(StorageUndo.RemoveEmptyDirectory(r.Resource).Display + "   # refuses a directory that is not empty");
             items.Add(i);
         }
 

@@ -15,6 +15,7 @@
 # uses fail journal-lock lease
 lock_journal "$1"
 if lease_held_elsewhere "$4" "$5"; then
+    # shellcheck disable=SC2154 # lease_held_elsewhere (lib/lease.sh) sets them
     fail 75 "the host is being cleaned by $lease_who (lease until $lease_until); nothing is made meanwhile"
 fi
 printf '%s\n' "$3" >> "$2"

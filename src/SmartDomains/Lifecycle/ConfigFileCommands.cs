@@ -11,5 +11,5 @@ public static class ConfigFileCommands
         RemoteCommand.Script(Scripts.FileWrite, path, ours ? "ours" : "new").WithInput(content);
 
     /// <summary>Removes the config and a temp file a broken write may have left (file-write.sh's PATH.sd-tmp).</summary>
-    public static RemoteCommand Remove(string path) => RemoteCommand.Of("rm", "-f", "--", path, path + ".sd-tmp");
+    public static RemoteCommand Remove(string path) => Storage.StorageUndo.RemoveFiles(path, path + ".sd-tmp");
 }

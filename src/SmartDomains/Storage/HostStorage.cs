@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SmartDomains.Hosts;
 using SmartDomains.Planning;
-using SmartDomains.Remote;
 using SmartDomains.State;
 
 namespace SmartDomains.Storage;
@@ -71,7 +70,4 @@ public sealed class HostStorage
 
     /// <summary>Removes one journaled resource (image, volume, directory or base image) and journals undo then undone.</summary>
     public Task RemoveAsync(string kind, string resource, CancellationToken ct) => _undo.RemoveAsync(kind, resource, ct);
-
-    internal static RemoteCommand RemoveFiles(params string[] paths) => StorageUndo.RemoveFiles(paths);
-    internal static RemoteCommand RemoveEmptyDirectory(string dir) => StorageUndo.RemoveEmptyDirectory(dir);
 }
