@@ -443,7 +443,7 @@ function Start-TestHostSet {
     [CmdletBinding()]
     [OutputType('SmartDomains.TestHost')]
     param(
-        [ValidateRange(1, 64)][int] $Count = 1,
+        [ValidateRange(1, 200)][int] $Count = 1,
         [string] $EmulatorDir,
         [ValidateRange(0, 4096)][int] $TmpfsSizeMiB = 0,
         # Namespace and interface names are PREFIX+N(-r|-n), limited to 15 characters.

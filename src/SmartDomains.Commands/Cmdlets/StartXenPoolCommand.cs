@@ -16,8 +16,8 @@ public sealed class StartXenPoolCommand : XenCmdlet
     public XenPool? Pool { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = 8;
+    [ValidateRange(1, 4096)]
+    public int ThrottleLimit { get; set; } = PoolStartOptions.DefaultThrottleLimit;
 
     [Parameter]
     public SwitchParameter FailFast { get; set; }

@@ -19,7 +19,7 @@ public sealed class JournaledStep
     /// <summary>Recorded on the lines before and after the command (a new domain's uuid).</summary>
     public JObject? Data { get; init; }
 
-    private JournalEntry Entry(JournalOp op) => JournalEntry.Of(op, Kind, Resource, Domain, Pool, Data);
+    internal JournalEntry Entry(JournalOp op) => JournalEntry.Of(op, Kind, Resource, Domain, Pool, Data);
 
     /// <returns>The command's own result (its command line, not the journal lines around it).</returns>
     public async Task<CommandResult> RunAsync(HostJournal journal, JournalOp before, JournalOp after, RemoteCommand command,
@@ -33,11 +33,13 @@ public sealed class JournaledStep
             StdOut = raw.StdOut, StdErr = raw.StdErr, Duration = raw.Duration,
         };
         if (raw.Succeeded) return result;
-        var closing = failedIsUndone
-            ? RemoteCommand.All(journal.AppendCommand(Entry(JournalOp.Failed)), journal.AppendCommand(Entry(JournalOp.Undone)))
-            : journal.AppendCommand(Entry(JournalOp.Failed));
-        await run(closing).ConfigureAwait(false);
+        await run(Closing(journal, failedIsUndone)).ConfigureAwait(false);
         if (allowFailure) return result;
         throw XlFailure.ForCommand(result, command);
     }
+
+    /// <summary>The journal lines that close a failed command: failed, and undone when the failure leaves nothing behind.</summary>
+    internal RemoteCommand Closing(HostJournal journal, bool failedIsUndone) => failedIsUndone
+        ? RemoteCommand.All(journal.AppendCommand(Entry(JournalOp.Failed)), journal.AppendCommand(Entry(JournalOp.Undone)))
+        : journal.AppendCommand(Entry(JournalOp.Failed));
 }

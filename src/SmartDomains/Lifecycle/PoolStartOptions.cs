@@ -4,8 +4,14 @@ namespace SmartDomains.Lifecycle;
 
 public sealed class PoolStartOptions
 {
+    /// <summary>
+    /// 64: eight hosts' worth of eight domains. xl builds one domain at a time per host (its lock), so a domain in its create
+    /// mostly waits; slots for several per host keep every host's next create ready behind the one being built.
+    /// </summary>
+    public const int DefaultThrottleLimit = 64;
+
     /// <summary>How many domains may be in a host-changing step at once, across all hosts.</summary>
-    public int ThrottleLimit { get; init; } = 8;
+    public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
     /// <summary>Stop starting anything new after the first failure.</summary>
     public bool FailFast { get; init; }
     /// <summary>Extra attempts of a step that failed for a transient reason (the host dropped, a timeout).</summary>

@@ -204,27 +204,36 @@ public sealed class PoolStarter
             foreach (var disk in domain.Disks.Where(d => d.Target == item.Path)) disk.Format = made.Format;
         }
 
+        // The config and the create go in one round trip, each journaled as its own step.
         result.Step = "config";
         var path = _pool.ConfigPath(domain);
         var uuid = Guid.NewGuid();
         // Only a file the module once finished writing is its own: a refused first write (a file was there) proves nothing.
         var ours = snapshot.Journal.Find(ResourceKinds.Config, path) is { Removed: false, EverMade: true };
-        await RunJournaledAsync(snapshot, domain, ResourceKinds.Config, path, JournalOp.Begin, JournalOp.Done,
-            ConfigFileCommands.Write(path, _pool.RenderConfig(domain, uuid), ours), ct).ConfigureAwait(false);
-
-        result.Step = "create";
         _events.StateChanged(_pool.Name, domain.Name, host.Name, "Creating", path);
-        await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Begin, JournalOp.Done,
-            RemoteCommand.Xl("create", "-q", path), ct, failedIsUndone: true, data: DomainIdentity.Data(uuid)).ConfigureAwait(false);
+        var chain = await WithRetry(() => Step(host.Name, t => JournaledChain.RunAsync(snapshot.JournalWriter, new[]
+        {
+            new JournaledChain.Link(Journaled(domain, ResourceKinds.Config, path), JournalOp.Begin, JournalOp.Done,
+                ConfigFileCommands.Write(path, _pool.RenderConfig(domain, uuid), ours)),
+            new JournaledChain.Link(Journaled(domain, ResourceKinds.Domain, domain.Name, DomainIdentity.Data(uuid)), JournalOp.Begin, JournalOp.Done,
+                RemoteCommand.Xl("create", "-q", path), FailedIsUndone: true),
+        }, line => host.RunAsync(line, t)), ct), ct).ConfigureAwait(false);
+        if (chain.Failure is { } failure)
+        {
+            if (chain.Done.Count > 0) result.Step = "create";
+            throw failure;
+        }
         result.Status = DomainStartStatus.Started;
         // The domid comes from the liveness check's xl list, which runs next anyway: no round trip of its own.
     }
 
+    private JournaledStep Journaled(PoolDomain domain, string kind, string resource, JObject? data = null) =>
+        new() { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name, Data = data };
+
     private Task<CommandResult> RunJournaledAsync(HostSnapshot snapshot, PoolDomain domain, string kind, string resource,
-        JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct, bool failedIsUndone = false, JObject? data = null) =>
-        new JournaledStep { Kind = kind, Resource = resource, Pool = _pool.Name, Domain = domain.Name, Data = data }
-            .RunAsync(snapshot.JournalWriter, before, after, command,
-                line => WithRetry(() => Step(snapshot.Connection.Name, t => snapshot.Connection.RunAsync(line, t), ct), ct), failedIsUndone);
+        JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct) =>
+        Journaled(domain, kind, resource).RunAsync(snapshot.JournalWriter, before, after, command,
+            line => WithRetry(() => Step(snapshot.Connection.Name, t => snapshot.Connection.RunAsync(line, t), ct), ct));
 
     private async Task CheckAliveAsync(PoolDomain domain, DomainStartResult result, CancellationToken ct)
     {

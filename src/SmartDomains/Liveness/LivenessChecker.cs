@@ -138,11 +138,16 @@ public static class LivenessChecker
     private static async Task CheckCoreAsync(HostConnection host, LivenessCheck check, string? address, int patienceSeconds, LivenessResult result,
         CancellationToken ct)
     {
-        // (1) xl state; with no address given, the configuration (vif ip=) in the same round trip.
+        // (1) xl state; in the same round trip, the configuration (vif ip=) when no address was given, or else the probe
+        // itself, whose answer counts only if the state is running or blocked.
         bool wantConfig = !check.StateOnly && address is null;
         var listV = RemoteCommand.Xl("list", "-v", check.Domain);
-        var command = wantConfig ? RemoteCommand.All(listV, RemoteCommand.Xl("list", "-l", check.Domain)) : listV;
-        var xl = await host.RunAsync(command, ct).ConfigureAwait(false);
+        var probe = !check.StateOnly && address is not null ? ProbeCommand(check, address, patienceSeconds) : null;
+        var command = wantConfig ? RemoteCommand.All(listV, RemoteCommand.Xl("list", "-l", check.Domain))
+            : probe is not null ? RemoteCommand.All(listV, RemoteCommand.Of("echo", ProbeFollows), probe)
+            : listV;
+        var raw = await host.RunAsync(command, ct).ConfigureAwait(false);
+        var (xl, probed) = probe is null ? (raw, null) : SplitAtProbe(raw);
         result.XlStateTime = xl.Duration;
         if (!xl.Succeeded)
         {
@@ -212,19 +217,41 @@ public static class LivenessChecker
             result.Address = address;
         }
 
-        // (3) TCP, and the banner, from dom0 in one round trip.
-        await ProbeAsync(host, check, address, patienceSeconds, result, ct).ConfigureAwait(false);
+        // (3) TCP, and the banner, from dom0: already run with the state when the address was known, else one round trip now.
+        var run = probed ?? await host.RunAsync(ProbeCommand(check, address, patienceSeconds), ct).ConfigureAwait(false);
+        Interpret(host, check, address, run, result);
     }
 
-    private static async Task ProbeAsync(HostConnection host, LivenessCheck check, string address, int patienceSeconds, LivenessResult result,
-        CancellationToken ct)
-    {
-        string endpoint = address.Contains(':') ? $"[{address}]:{check.Port}" : $"{address}:{check.Port}";
-        // liveness-probe.bash; timeout bounds the whole probe (exit 124).
-        var probe = RemoteCommand.Script(Scripts.LivenessProbe, address, check.Port.ToString(CultureInfo.InvariantCulture),
+    // Between xl list's output and the probe's: a line neither prints.
+    private const string ProbeFollows = "@@smartdomains-probe";
+
+    /// <summary>liveness-probe.bash under timeout, which bounds the whole probe (exit 124).</summary>
+    private static RemoteCommand ProbeCommand(LivenessCheck check, string address, int patienceSeconds) =>
+        RemoteCommand.Script(Scripts.LivenessProbe, address, check.Port.ToString(CultureInfo.InvariantCulture),
                 check.CheckBanner ? "1" : "0", patienceSeconds.ToString(CultureInfo.InvariantCulture))
             .WithTimeout((check.ProbeTimeout.TotalSeconds + (patienceSeconds > 0 ? patienceSeconds + 1 : 0)).ToString("0.###", CultureInfo.InvariantCulture));
-        var run = await host.RunAsync(probe, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Splits "xl list -v && echo marker && probe" into xl's result and the probe's. Without the marker xl failed, the probe
+    /// did not run, and the whole result is xl's.
+    /// </summary>
+    private static (CommandResult Xl, CommandResult? Probe) SplitAtProbe(CommandResult raw)
+    {
+        var marker = ProbeFollows + "\n";
+        var at = raw.StdOut.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0 || (at > 0 && raw.StdOut[at - 1] != '\n')) return (raw, null);
+        var xl = new CommandResult { Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = 0, StdOut = raw.StdOut[..at], StdErr = "", Duration = raw.Duration };
+        var probe = new CommandResult
+        {
+            Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = raw.ExitCode, StdOut = raw.StdOut[(at + marker.Length)..],
+            StdErr = raw.StdErr, Duration = raw.Duration,
+        };
+        return (xl, probe);
+    }
+
+    private static void Interpret(HostConnection host, LivenessCheck check, string address, CommandResult run, LivenessResult result)
+    {
+        string endpoint = address.Contains(':') ? $"[{address}]:{check.Port}" : $"{address}:{check.Port}";
 
         double? start = null, connected = null, failed = null, bannerAt = null;
         string? banner = null;

@@ -31,11 +31,17 @@ internal sealed class BaseImageCache
 
     /// <summary>
     /// Sends a base image to the host once (SFTP to a temp name, sha256sum on the host, then renamed into the cache) and returns
-    /// the cached copy's path. A copy the journal lists as made, with the right size, is used as it is.
+    /// the cached copy's path. A copy the journal lists as made, with the right size, is used as it is. The domains that ask
+    /// for it at the same time share one check (and one transfer).
     /// </summary>
-    public async Task<string> EnsureAsync(BaseImage image, CancellationToken ct)
+    public Task<string> EnsureAsync(BaseImage image, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(image);
+        return StorageGates.SharedAsync(_host, StorageGates.Key(ResourceKinds.BaseImage, PathOf(image)), () => FetchAsync(image, ct));
+    }
+
+    private async Task<string> FetchAsync(BaseImage image, CancellationToken ct)
+    {
         var remote = PathOf(image);
         await using var gate = await StorageGates.LockAsync(_host, StorageGates.Key(ResourceKinds.BaseImage, remote), ct).ConfigureAwait(false);
         var (state, stat) = await RemotePaths.StatWithJournalAsync(_host, _journal, XenErrorIds.StorageFailed, ct, remote).ConfigureAwait(false);

@@ -84,7 +84,8 @@ internal sealed class ImageFiles
             throw StorageTargets.Conflict(_host, path, record);
         // (journaled as made but missing on the host: made again below)
 
-        if (!stat[1].Exists) await EnsureDirectoryAsync(dir, pool, item.Domain, ct).ConfigureAwait(false);
+        if (!stat[1].Exists)
+            await StorageGates.SharedAsync(_host, StorageGates.Key(ResourceKinds.Directory, dir), () => EnsureDirectoryAsync(dir, pool, item.Domain, ct)).ConfigureAwait(false);
 
         BaseImage? baseImage = null;
         if (StorageTargets.FromOf(item) is { } from)
@@ -182,14 +183,16 @@ internal sealed class ImageFiles
         return new FilePlan(method, format, RemoteCommand.All(steps.ToArray()), notes, needed);
     }
 
-    private async Task EnsureDirectoryAsync(string dir, string pool, string? domain, CancellationToken ct)
+    /// <returns>True when this call made the directory.</returns>
+    private async Task<bool> EnsureDirectoryAsync(string dir, string pool, string? domain, CancellationToken ct)
     {
         await using var gate = await StorageGates.LockAsync(_host, StorageGates.Key(ResourceKinds.Directory, dir), ct).ConfigureAwait(false);
         var stat = await RemotePaths.StatAsync(_host, XenErrorIds.StorageFailed, ct, dir).ConfigureAwait(false);
-        if (stat[0].Exists) return;      // made meanwhile (by us: journaled; by someone else: not ours, and not claimed)
+        if (stat[0].Exists) return false;      // made meanwhile (by us: journaled; by someone else: not ours, and not claimed)
         var attempt = StorageUndo.NewAttempt();
         var result = await _host.RunAsync(DirectoryMakeCommand(dir, pool, attempt, domain), ct).ConfigureAwait(false);
         if (!result.Succeeded) await _undo.FailAsync(ResourceKinds.Directory, dir, attempt, result, 0, ct).ConfigureAwait(false);
+        return true;
     }
 
     internal RemoteCommand DirectoryMakeCommand(string dir, string pool, string attempt, string? domain = null)

@@ -19,6 +19,43 @@ internal static class StorageGates
         return new Releaser(gate);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> InFlight = new();
+
+    /// <summary>
+    /// Callers that ask for the same host and key while one of them is at it share its outcome (result or error), so the
+    /// eight domains of a host that need one directory or one base image cost one check, not eight in a row. The first
+    /// caller's cancellation token is the one the work sees. A call after the work ended starts afresh. Every caller of a key
+    /// must ask for the same <typeparamref name="T"/>.
+    /// </summary>
+    public static Task<T> SharedAsync<T>(HostConnection host, string key, Func<Task<T>> work)
+    {
+        var full = host.Name + "\0" + key;
+        while (true)
+        {
+            if (InFlight.TryGetValue(full, out var running)) return (Task<T>)running;
+            var outcome = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!InFlight.TryAdd(full, outcome.Task)) continue;
+            _ = RunAsync();
+            return outcome.Task;
+
+            async Task RunAsync()
+            {
+                try
+                {
+                    var result = await work().ConfigureAwait(false);
+                    InFlight.TryRemove(new KeyValuePair<string, Task>(full, outcome.Task));
+                    outcome.SetResult(result);
+                }
+                catch (Exception ex)
+                {
+                    InFlight.TryRemove(new KeyValuePair<string, Task>(full, outcome.Task));
+                    if (ex is OperationCanceledException oce) outcome.SetCanceled(oce.CancellationToken);
+                    else outcome.SetException(ex);
+                }
+            }
+        }
+    }
+
     private sealed class Releaser(SemaphoreSlim gate) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
