@@ -34,10 +34,13 @@ public static class DomainJson
         {
             ["c_info"] = new JsonObject { ["type"] = s.Type, ["name"] = d.Name, ["uuid"] = d.Uuid, ["run_hotplug_scripts"] = "True" },
             ["b_info"] = bInfo,
-            ["disks"] = Array(s.Disks.Select(x => new JsonObject
+            ["disks"] = Array(s.Disks.Select(x =>
             {
-                ["pdev_path"] = x.Target, ["vdev"] = x.Vdev, ["backend"] = x.Backend, ["format"] = x.Format,
-                ["readwrite"] = x.ReadWrite ? 1 : 0, ["is_cdrom"] = x.IsCdrom ? 1 : 0,
+                var o = new JsonObject { ["pdev_path"] = x.Target, ["vdev"] = x.Vdev, ["backend"] = x.Backend, ["format"] = x.Format };
+                Add(o, "script", x.Script);
+                o["readwrite"] = x.ReadWrite ? 1 : 0;
+                o["is_cdrom"] = x.IsCdrom ? 1 : 0;
+                return o;
             })),
             ["nics"] = Array(s.Nics.Select(n =>
             {
@@ -81,6 +84,7 @@ public static class DomainJson
             {
                 Target = Str(x["pdev_path"]) ?? "", Vdev = Str(x["vdev"]) ?? "", Backend = Str(x["backend"]) ?? "phy",
                 Format = Str(x["format"]) ?? "raw", ReadWrite = Long(x["readwrite"]) != 0, IsCdrom = Long(x["is_cdrom"]) == 1,
+                Script = Str(x["script"]),
                 DeviceNumber = new SmartDomains.XlConfig.XlDiskSpec("", "raw", Str(x["vdev"]) ?? "", true, false, "phy").DeviceNumber,
             }).ToList(),
             Nics = Items(o["nics"]).Select(x => new NicSpec

@@ -52,7 +52,7 @@ public sealed class DomainSpec
         Disks = c.Disks.Select(d => new DiskSpec
         {
             Target = d.Target, Format = d.Format, Vdev = d.Vdev, ReadWrite = d.ReadWrite, IsCdrom = d.IsCdrom,
-            Backend = d.Backend, DeviceNumber = d.DeviceNumber,
+            Backend = d.Backend, Script = d.Script, DeviceNumber = d.DeviceNumber,
         }).ToList(),
         Nics = c.Vifs.Select((v, i) => new NicSpec
         {
@@ -74,6 +74,8 @@ public sealed class DiskSpec
     public bool ReadWrite { get; set; } = true;
     public bool IsCdrom { get; set; }
     public string Backend { get; set; } = "phy";
+    /// <summary>A block hotplug script (e.g. block-nbd): libxl then leaves the target to the script and does not stat it.</summary>
+    public string? Script { get; set; }
     public int DeviceNumber { get; set; }
 }
 

@@ -32,7 +32,7 @@ public static class EmulatedDomainBuilder
             for (int i = 0; i < spec.Disks.Count; i++)
             {
                 var disk = spec.Disks[i];
-                if (disk.Format == "empty" || File.Exists(disk.Target) || Directory.Exists(disk.Target)) continue;
+                if (disk.Format == "empty" || disk.Script != null || File.Exists(disk.Target) || Directory.Exists(disk.Target)) continue;
                 // An emulated LVM volume stands for /dev/VG/LV (no device node exists: /dev is the real machine's).
                 if (Lvm.LvmNames.FindByPath(state, ctx.Settings, disk.Target) != null) continue;
                 ctx.Err.Write($"libxl: error: libxl_device.c:397:libxl__device_disk_set_backend: Disk vdev={disk.Vdev} failed to stat: {disk.Target}: No such file or directory\n");

@@ -75,8 +75,9 @@ public sealed class XlDomainConfig
         var disks = new List<XlDiskSpec>();
         foreach (var spec in cfg.StringList("disk"))
         {
-            var d = XlDiskSpec.Parse(spec, out var err);
-            if (d is null) { failure = new($"{cfg.SourceName}: config parsing error in disk specification: {err}", 1); return null; }
+            // xl exits 1 (EXIT_FAILURE) once libxlutil has reported the spec.
+            var d = XlDiskSpec.Parse(spec, cfg.SourceName, out var report);
+            if (d is null) { failure = new(string.Join("\n", report), 1); return null; }
             disks.Add(d);
         }
         var vifs = cfg.StringList("vif").Select(XlVifSpec.Parse).ToList();

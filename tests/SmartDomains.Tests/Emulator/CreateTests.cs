@@ -73,6 +73,28 @@ public class CreateTests
     }
 
     [Fact]
+    public void LegacyDiskSpecsLibxlutilAcceptsCreateTheDomain()
+    {
+        using var h = new EmulatorHost();
+        var r = h.Xl("create", "-q", h.Pv("legacy", extra: "disk = [ ',hdc:cdrom,r', 'nbd:192.168.0.1:8000,xvda,w' ]\n"));
+        Assert.Equal((0, ""), (r.Code, r.Err));
+        var disks = (JArray)JArray.Parse(h.Xl("list", "-l").Out)[0]["config"]!["disks"]!;
+        Assert.Equal(("", "empty", 1), ((string)disks[0]["pdev_path"]!, (string)disks[0]["format"]!, (int)disks[0]["is_cdrom"]!));
+        Assert.Equal(("192.168.0.1:8000", "block-nbd"), ((string)disks[1]["pdev_path"]!, (string)disks[1]["script"]!));
+    }
+
+    [Fact]
+    public void DiskSpecLibxlutilRefusesFailsWithItsLine()
+    {
+        using var h = new EmulatorHost();
+        var cfg = h.Pv("bad", extra: "disk = [ 'foo:/dev/x,xvda,w' ]\n");
+        var r = h.Xl("create", "-q", cfg);
+        Assert.Equal((1, $"{cfg}: config parsing error in disk specification: unknown deprecated disk prefix: near `foo:' in `foo:/dev/x,xvda,w'\n"),
+            (r.Code, r.Err));
+        Assert.DoesNotContain("bad", h.Xl("list").Out);
+    }
+
+    [Fact]
     public void PvWithoutKernelOrBootloader()
     {
         using var h = new EmulatorHost();

@@ -42,10 +42,24 @@ public class XlVcpuListParserTests
     }
 
     [Theory]
+    [InlineData("any cpu", "any cpu")]
+    [InlineData("0-3,6", "0-3,6")]
+    public void Before_4_5_the_one_affinity_column_is_the_hard_affinity(string printed, string hard)
+    {
+        // tools/libxl/xl_cmdimpl.c before 4.5: header "... %9s %s" with "CPU Affinity"; rows end "%9.1f  " + one bitmap.
+        string header = string.Format("{0,-32} {1,5} {2,5} {3,5} {4,5} {5,9} {6}", "Name", "ID", "VCPU", "CPU", "State", "Time(s)", "CPU Affinity");
+        string row = string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            "{0,-32} {1,5} {2,5}{3,5} {4,3}{5}- {6,9:F1}  {7}", "(null)", 3, 0, 1, '-', 'b', 0.4, printed);
+        var v = Assert.Single(XlVcpuListParser.Parse(header + "\n" + row + "\n", Host));
+        Assert.Equal(new XlVcpu(null, 3, 0, 1, "-b-", 0.4, hard, null), v);
+    }
+
+    [Theory]
     [InlineData("Name ID VCPU CPU State Time(s)\n", "header")]
     [InlineData("", "empty")]
     [InlineData("Name ID VCPU CPU State Time(s) Affinity (Hard / Soft)\nvm 1 0 2 -b- 1.0 all all\n", "hard / soft")]
     [InlineData("Name ID VCPU CPU State Time(s) Affinity (Hard / Soft)\nvm 1 0 2 -x- 1.0 all / all\n", "State")]
+    [InlineData("Name ID VCPU CPU State Time(s) CPU Affinity\nvm 1 0 2 -b- 1.0 all / all\n", "Time(s)")]
     [InlineData("Name ID VCPU CPU State Time(s) Affinity (Hard / Soft)\nvm 1 0 - -b- 1.0 all / all\n", "offline")]
     [InlineData("Name ID VCPU CPU State Time(s) Affinity (Hard / Soft)\nvm 1 0 2 --p 1.0 all / all\n", "offline")]
     [InlineData("Name ID VCPU CPU State Time(s) Affinity (Hard / Soft)\nvm 1 0 two -b- 1.0 all / all\n", "CPU")]

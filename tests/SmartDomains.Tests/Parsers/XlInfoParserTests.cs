@@ -67,6 +67,34 @@ public class XlInfoParserTests
         Assert.Equal(expected, XlInfoParser.Parse(Info(("free_memory", free)), Host).FreeMemoryMiB);
     }
 
+    // The info() of Xen 4.0/4.1's tools/libxl/xl_cmdimpl.c: no max_cpu_id, sharing_*, outstanding_claims, free_cpus,
+    // xen_version or build_id; cpu_mhz is "%d"; virt_caps lists only hvm and hvm_directio.
+    private static readonly string[] Xen41Order =
+    {
+        "host", "release", "version", "machine", "nr_cpus", "nr_nodes", "cores_per_socket", "threads_per_core", "cpu_mhz",
+        "hw_caps", "virt_caps", "total_memory", "free_memory", "xen_major", "xen_minor", "xen_extra", "xen_caps",
+        "xen_scheduler", "xen_pagesize", "platform_params", "xen_changeset", "xen_commandline", "cc_compiler",
+        "cc_compile_by", "cc_compile_domain", "cc_compile_date", "xend_config_format",
+    };
+
+    [Fact]
+    public void The_key_set_of_Xen_4_1_parses_with_the_version_from_its_parts()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["host"] = "xen41", ["release"] = "2.6.32-5-xen-amd64", ["machine"] = "x86_64", ["nr_cpus"] = "8", ["cpu_mhz"] = "2400",
+            ["total_memory"] = "12279", ["free_memory"] = "9811", ["xen_major"] = "4", ["xen_minor"] = "1", ["xen_extra"] = ".4",
+            ["virt_caps"] = "hvm hvm_directio", ["xen_scheduler"] = "credit", ["xend_config_format"] = "4",
+        };
+        string text = string.Join("\n", Xen41Order.Select(k => InfoLine(k, values.GetValueOrDefault(k, "x")))) + "\n";
+
+        var info = XlInfoParser.Parse(text, Host);
+
+        Assert.Equal(Xen41Order, info.Values.Select(kv => kv.Key));
+        Assert.Equal(("4.1.4", 8, 12279L, 9811L), (info.XenVersion, info.NrCpus, info.TotalMemoryMiB, info.FreeMemoryMiB));
+        Assert.Equal("2400", info.Values.Single(kv => kv.Key == "cpu_mhz").Value);
+    }
+
     [Fact]
     public void Version_is_built_from_major_minor_extra_when_xen_version_is_missing()
     {

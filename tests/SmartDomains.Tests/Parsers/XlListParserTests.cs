@@ -160,6 +160,17 @@ public class XlListParserTests
         Assert.Equal(Guid.Parse("9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"), entries[3].Domain.Uuid);
     }
 
+    [Fact]
+    public void Verbose_list_keeps_a_nameless_dying_domain_with_its_id_and_uuid()
+    {
+        // list_domains -v: the base row, then " %s" uuid, " %8x" reason (a shut-down domain) and " %16s" label.
+        string header = ListHeader + "   UUID                            Reason-Code\tSecurity Label";
+        string row = ListRow("(null)", 31, 0, 2, "--ps-d", 30.1) + " 8f6e6a3c-0a8b-4a4e-9d53-1c2b3d4e5f60        0                -";
+        var e = Assert.Single(XlListParser.ParseEntries(header + "\n" + row + "\n", Host));
+        Assert.Equal(((string?)null, 31, DomainState.Dying, 0), (e.Domain.Name, e.Domain.DomId, e.Domain.State, e.ReasonCode));
+        Assert.Equal(Guid.Parse("8f6e6a3c-0a8b-4a4e-9d53-1c2b3d4e5f60"), e.Domain.Uuid);
+    }
+
     [Theory]
     [InlineData("0", ShutdownReason.Poweroff, DomainState.Shutdown)]
     [InlineData("1", ShutdownReason.Reboot, DomainState.Shutdown)]

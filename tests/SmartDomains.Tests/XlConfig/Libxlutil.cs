@@ -12,6 +12,7 @@ internal static unsafe class Libxlutil
 {
     private const string L = "libxlutil.so.4.17";
     private const string C = "libc.so.6";
+    private const string X = "libxenlight.so.4.17";
 
     [DllImport(L)] private static extern IntPtr xlu_cfg_init(IntPtr report, string reportName);
     [DllImport(L)] private static extern int xlu_cfg_readdata(IntPtr cfg, byte[] data, int length);
@@ -20,6 +21,9 @@ internal static unsafe class Libxlutil
     [DllImport(L)] private static extern int xlu_cfg_get_long(IntPtr cfg, string n, out CLong value, int dontWarn);
     [DllImport(L)] private static extern int xlu_cfg_get_list(IntPtr cfg, string n, out IntPtr list, out int entries, int dontWarn);
     [DllImport(L)] private static extern IntPtr xlu_cfg_get_listitem(IntPtr list, int i);
+    [DllImport(L)] private static extern int xlu_disk_parse(IntPtr cfg, int nspecs, IntPtr[] specs, IntPtr disk);
+    [DllImport(X)] private static extern IntPtr libxl_disk_format_to_string(int format);
+    [DllImport(X)] private static extern IntPtr libxl_disk_backend_to_string(int backend);
     [DllImport(C)] private static extern IntPtr open_memstream(out IntPtr buf, out nuint size);
     [DllImport(C)] private static extern int fclose(IntPtr f);
     [DllImport(C)] private static extern void free(IntPtr p);
@@ -118,5 +122,47 @@ internal static unsafe class Libxlutil
         var items = new List<string?>();
         if (rc == 0) for (int i = 0; i < count; i++) items.Add(Utf8(xlu_cfg_get_listitem(list, i)));
         return (rc, items);
+    }
+
+    /// <summary>What xlu_disk_parse left in a libxl_device_disk; Backend is null when it is still "unknown".</summary>
+    public sealed record RefDisk(string? PdevPath, string? Vdev, string? Backend, string Format, string? Script, bool Removable, bool ReadWrite, bool IsCdrom);
+
+    /// <summary>
+    /// xlu_disk_parse on one spec, as xl's parse_disk_config calls it (on a zeroed disk, as libxl_device_disk_init
+    /// leaves it). Fields by their offsets in 4.17's libxl_device_disk: backend_domid, backend_domname, pdev_path,
+    /// vdev, backend, format, script, removable, readwrite, is_cdrom.
+    /// </summary>
+    public static (int Rc, List<string> Messages, RefDisk Disk) ParseDisk(string spec, string name)
+    {
+        var stream = open_memstream(out var buf, out var size);
+        var cfg = xlu_cfg_init(stream, name);
+        var text = Marshal.StringToCoTaskMemUTF8(spec);
+        var disk = Marshal.AllocHGlobal(4096);
+        try
+        {
+            new Span<byte>((void*)disk, 4096).Clear();
+            int rc = xlu_disk_parse(cfg, 1, new[] { text }, disk);
+            byte* d = (byte*)disk;
+            int backend = *(int*)(d + 32);
+            var result = new RefDisk(Utf8(*(IntPtr*)(d + 16)), Utf8(*(IntPtr*)(d + 24)),
+                backend == 0 ? null : Utf8(libxl_disk_backend_to_string(backend)), Utf8(libxl_disk_format_to_string(*(int*)(d + 36)))!,
+                Utf8(*(IntPtr*)(d + 40)), *(int*)(d + 48) != 0, *(int*)(d + 52) != 0, *(int*)(d + 56) != 0);
+            return (rc, ReadReport(stream, cfg, ref buf, ref size), result);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(disk);
+            Marshal.FreeCoTaskMem(text);
+        }
+    }
+
+    // buf and size are the cells open_memstream was given: fclose writes them, so they come by reference.
+    private static List<string> ReadReport(IntPtr stream, IntPtr cfg, ref IntPtr buf, ref nuint size)
+    {
+        xlu_cfg_destroy(cfg);
+        fclose(stream);
+        var text = size == 0 ? "" : Encoding.UTF8.GetString((byte*)buf, (int)size);
+        free(buf);
+        return text.Split('\n').Where(l => l.Length > 0).ToList();
     }
 }
