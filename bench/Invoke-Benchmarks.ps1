@@ -11,8 +11,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
-    [ValidateSet('Emulator', 'Deploy', 'Fleet', 'Save', 'Clone', 'Import')]
-    [string[]] $Name = @('Emulator', 'Deploy', 'Fleet', 'Save', 'Clone', 'Import')
+    [ValidateSet('Emulator', 'Deploy', 'Fleet', 'Scale', 'Save', 'Clone', 'Import')]
+    [string[]] $Name = @('Emulator', 'Deploy', 'Fleet', 'Scale', 'Save', 'Clone', 'Import')
 )
 $ErrorActionPreference = 'Stop'
 $ModuleDir = (Resolve-Path $ModuleDir).Path

@@ -103,7 +103,10 @@ public sealed class PoolStarter
         {
             try
             {
-                var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], t), cancellationToken), cancellationToken).ConfigureAwait(false);
+                // The host's disk files and their directories are looked at in the same round trip, for the first storage step.
+                var files = _pool.Storage.Where(s => s.Kind != StorageKind.LogicalVolume && _pool.Domains.Any(d => d.Name == s.Domain && string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase)))
+                    .SelectMany(s => new[] { s.Path, StorageTargets.ParentOf(s.Path) }).Distinct(StringComparer.Ordinal).ToArray();
+                var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], new HostJournal(_hosts[name]), t, files), cancellationToken), cancellationToken).ConfigureAwait(false);
                 var record = PoolRecord.ForHost(_pool, name);
                 await snapshot.JournalWriter.AppendAsync(record.ToJournal(JournalOp.Done), cancellationToken).ConfigureAwait(false);
                 lock (_snapshots) _snapshots[name] = snapshot;
@@ -196,9 +199,19 @@ public sealed class PoolStarter
         foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name))
         {
             var kind = item.Kind == StorageKind.LogicalVolume ? ResourceKinds.Volume : ResourceKinds.Image;
+            // What the snapshot saw holds for a first attempt on an untouched item only.
+            KnownPaths? known = new(snapshot.Journal, snapshot.Paths);
             if (snapshot.Journal.Find(kind, item.Path) is { HalfMade: true })
+            {
+                known = null;
                 await WithRetry(() => Step(host.Name, async t => { await storage.RemoveAsync(kind, item.Path, t).ConfigureAwait(false); return 0; }, ct), ct).ConfigureAwait(false);
-            var made = await WithRetry(() => Step(host.Name, t => storage.PrepareAsync(item, _pool.Name, t), ct), ct).ConfigureAwait(false);
+            }
+            var made = await WithRetry(() =>
+            {
+                var once = known;
+                known = null;
+                return Step(host.Name, t => storage.PrepareAsync(item, _pool.Name, t, once), ct);
+            }, ct).ConfigureAwait(false);
             result.Storage.Add(made);
             // The config must name the format that is on the host (a raw copy when the host has no qemu-img).
             foreach (var disk in domain.Disks.Where(d => d.Target == item.Path)) disk.Format = made.Format;

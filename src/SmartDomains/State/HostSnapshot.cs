@@ -1,6 +1,7 @@
 using SmartDomains.Hosts;
 using SmartDomains.Model;
 using SmartDomains.Remote;
+using SmartDomains.Storage;
 using SmartDomains.Xl;
 
 namespace SmartDomains.State;
@@ -11,8 +12,10 @@ namespace SmartDomains.State;
 /// </summary>
 public sealed class HostSnapshot
 {
-    // Between xl's output and the journal's: a line xl list never prints.
+    // Between xl's output and the journal's: a line xl list never prints. Between the journal and the stat lines: a line that
+    // is not JSON, so no journal line can be it.
     private const string JournalFollows = "@@smartdomains-journal";
+    private const string StatFollows = "@@smartdomains-stat";
 
     public required HostConnection Connection { get; init; }
     public required IReadOnlyList<XenDomain> Domains { get; init; }
@@ -21,30 +24,40 @@ public sealed class HostSnapshot
     /// <summary>How many lines the journal had: a cleaning run finishes only if it still has as many.</summary>
     public int JournalLines { get; init; }
 
+    /// <summary>What was at the paths asked for, read just after the journal (storage targets, so a start need not stat each).</summary>
+    public IReadOnlyDictionary<string, PathStat> Paths { get; init; } = new Dictionary<string, PathStat>();
+
     public XenDomain? Running(string name) => Domains.FirstOrDefault(d => d.Name == name);
 
     public static Task<HostSnapshot> ReadAsync(HostConnection connection, CancellationToken cancellationToken) =>
         ReadAsync(connection, new HostJournal(connection), cancellationToken);
 
+    /// <param name="paths">Paths to stat in the same round trip, after the journal is read (see <see cref="Paths"/>).</param>
     /// <exception cref="XlCommandException">xl list failed.</exception>
-    /// <exception cref="XenHostException">The journal could not be read (XenJournalReadFailed).</exception>
-    public static async Task<HostSnapshot> ReadAsync(HostConnection connection, HostJournal journal, CancellationToken cancellationToken)
+    /// <exception cref="XenHostException">The journal could not be read (XenJournalReadFailed), or the paths not looked at.</exception>
+    public static async Task<HostSnapshot> ReadAsync(HostConnection connection, HostJournal journal, CancellationToken cancellationToken,
+        params string[] paths)
     {
         var list = RemoteCommand.Xl("list", "-v");
-        var result = await connection.RunAsync(RemoteCommand.All(list, RemoteCommand.Of("echo", JournalFollows), journal.ReadCommand),
-            cancellationToken).ConfigureAwait(false);
+        var steps = new List<RemoteCommand> { list, RemoteCommand.Of("echo", JournalFollows), journal.ReadCommand };
+        if (paths.Length > 0) steps.AddRange(new[] { RemoteCommand.Of("echo", StatFollows), RemotePaths.StatCommand(paths) });
+        var result = await connection.RunAsync(RemoteCommand.All(steps.ToArray()), cancellationToken).ConfigureAwait(false);
         var lines = result.StdOut.Split('\n');
         var split = Array.IndexOf(lines, JournalFollows);
         if (split < 0) throw XlFailure.From(result, list);
-        if (!result.Succeeded) throw journal.ReadFailed(result);
-        var journalText = string.Join('\n', lines.Skip(split + 1));
+        var statAt = paths.Length > 0 ? Array.IndexOf(lines, StatFollows, split + 1) : lines.Length;
+        if (!result.Succeeded && (paths.Length == 0 || statAt < 0)) throw journal.ReadFailed(result);
+        var journalLines = lines[(split + 1)..statAt];
+        var journalText = string.Join('\n', journalLines);
         return new HostSnapshot
         {
             Connection = connection,
             Domains = XlListParser.Parse(string.Join('\n', lines.Take(split)) + "\n", connection.Name),
             Journal = new JournalState(HostJournal.Parse(journalText.Split('\n', StringSplitOptions.RemoveEmptyEntries))),
             JournalWriter = journal,
-            JournalLines = journalText.Count(c => c == '\n'),   // as wc -l counts them
+            JournalLines = paths.Length > 0 ? journalLines.Length : journalText.Count(c => c == '\n'),   // as wc -l counts them
+            Paths = paths.Length == 0 ? new Dictionary<string, PathStat>()
+                : RemotePaths.ParseStat(connection, XenErrorIds.StorageFailed, result, lines[(statAt + 1)..], paths),
         };
     }
 }

@@ -40,14 +40,15 @@ public sealed class HostStorage
     public string CacheDir => _cache.Dir;
     public string CachePath(BaseImage image) => _cache.PathOf(image);
 
-    public async Task<StorageResult> PrepareAsync(StorageItem item, string pool, CancellationToken ct)
+    /// <param name="known">The journal and the stat of the item's path and directory, if read just before (image files only).</param>
+    public async Task<StorageResult> PrepareAsync(StorageItem item, string pool, CancellationToken ct, KnownPaths? known = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentException.ThrowIfNullOrEmpty(pool);
         var watch = Stopwatch.StartNew();
         return item.Kind == StorageKind.LogicalVolume
             ? await _volumes.PrepareAsync(item, pool, watch, ct).ConfigureAwait(false)
-            : await _files.PrepareAsync(item, pool, watch, ct).ConfigureAwait(false);
+            : await _files.PrepareAsync(item, pool, watch, ct, known).ConfigureAwait(false);
     }
 
     /// <summary>The exact host commands PrepareAsync would run for an item not yet made (for -WhatIf). No host is contacted.</summary>

@@ -53,14 +53,16 @@ internal sealed class ImageFiles
         return lines;
     }
 
-    public async Task<StorageResult> PrepareAsync(StorageItem item, string pool, Stopwatch watch, CancellationToken ct)
+    public async Task<StorageResult> PrepareAsync(StorageItem item, string pool, Stopwatch watch, CancellationToken ct, KnownPaths? known = null)
     {
         StorageTargets.ValidateFile(_host, item);
         var path = item.Path;
         var dir = StorageTargets.ParentOf(path);
         await using var gate = await StorageGates.LockAsync(_host, StorageGates.Key(ResourceKinds.Image, path), ct).ConfigureAwait(false);
 
-        var (state, stat) = await RemotePaths.StatWithJournalAsync(_host, _journal, XenErrorIds.StorageFailed, ct, path, dir).ConfigureAwait(false);
+        var (state, stat) = known is not null && known.Paths.TryGetValue(path, out var target) && known.Paths.TryGetValue(dir, out var parent)
+            ? (known.Journal, new[] { target, parent })
+            : await RemotePaths.StatWithJournalAsync(_host, _journal, XenErrorIds.StorageFailed, ct, path, dir).ConfigureAwait(false);
         var record = state.Find(ResourceKinds.Image, path);
         if (record is { Exists: true } && stat[0].Exists)
         {

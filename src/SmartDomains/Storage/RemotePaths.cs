@@ -9,6 +9,12 @@ namespace SmartDomains.Storage;
 /// <summary>What is at a path on a host: absent, or present with its size and whether it is a directory.</summary>
 public sealed record PathStat(bool Exists, long Size, bool IsDirectory);
 
+/// <summary>
+/// A host's journal and the stat of some paths, read together earlier (a HostSnapshot): lets a start skip a stat round trip
+/// per disk. Good for one first attempt only: after anything was changed or retried, look again.
+/// </summary>
+public sealed record KnownPaths(JournalState Journal, IReadOnlyDictionary<string, PathStat> Paths);
+
 /// <summary>The one remote stat (path-stat.sh) and its one parser.</summary>
 public static class RemotePaths
 {
@@ -29,6 +35,13 @@ public static class RemotePaths
         if (!result.Succeeded && lines.Length >= paths.Length) throw journal.ReadFailed(result);
         var stat = Parse(host, errorId, result, lines.Take(paths.Length).ToArray(), paths);
         return (new JournalState(HostJournal.Parse(lines.Skip(paths.Length))), stat);
+    }
+
+    /// <summary>The stat lines of <paramref name="paths"/> (distinct) read as part of a longer command, by path.</summary>
+    internal static Dictionary<string, PathStat> ParseStat(HostConnection host, string errorId, CommandResult result, string[] lines, string[] paths)
+    {
+        var stat = Parse(host, errorId, result, lines.Where(l => l.Length > 0).ToArray(), paths);
+        return paths.Select((p, i) => (p, stat[i])).ToDictionary(x => x.p, x => x.Item2, StringComparer.Ordinal);
     }
 
     private static PathStat[] Parse(HostConnection host, string errorId, CommandResult result, string[] lines, string[] paths)

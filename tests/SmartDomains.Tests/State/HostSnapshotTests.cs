@@ -35,6 +35,27 @@ public sealed class HostSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task Paths_asked_for_are_looked_at_in_the_same_round_trip_after_the_journal()
+    {
+        Xl("echo 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label'");
+        var entry = JournalEntry.Of(JournalOp.Done, ResourceKinds.Image, "/x.img", "web01", "p");
+        File.WriteAllText(Path.Combine(_h.StateDir, "journal.jsonl"), entry.ToJsonLine() + "\n");
+        var file = Path.Combine(_h.Root, "disk with space.img");
+        File.WriteAllBytes(file, new byte[1234]);
+        var missing = Path.Combine(_h.Root, "missing.img");
+        int before; lock (_h.Log) before = _h.Log.Count;
+
+        var snapshot = await HostSnapshot.ReadAsync(_h.Connection, new HostJournal(_h.Connection), CancellationToken.None, file, _h.Root, missing);
+
+        lock (_h.Log) Assert.Equal(before + 1, _h.Log.Count);
+        Assert.Equal(new SmartDomains.Storage.PathStat(true, 1234, false), snapshot.Paths[file]);
+        Assert.True(snapshot.Paths[_h.Root].IsDirectory);
+        Assert.False(snapshot.Paths[missing].Exists);
+        Assert.Equal("/x.img", Assert.Single(snapshot.Journal.Resources).Resource);
+        Assert.Equal(1, snapshot.JournalLines);
+    }
+
+    [Fact]
     public async Task A_host_without_a_journal_has_none_and_no_lines()
     {
         Xl("echo 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label'");
