@@ -187,9 +187,12 @@ public sealed class SshTransport : IHostTransport
         var sftp = OpenSftp(cancellationToken);
         try
         {
-            // Only the data extents travel; sftp-server writes them with pwrite, so the holes stay holes on the host.
+            // Only the data extents travel; sftp-server writes them with pwrite, so the holes stay holes on the host. Several
+            // handles write at once: one SftpFileStream waits for each write's answer.
             await using var target = await sftp.OpenAsync(remotePath, FileMode.Create, FileAccess.Write, cancellationToken).ConfigureAwait(false);
-            await SparseFile.CopyAsync(localPath, target, progress, cancellationToken).ConfigureAwait(false);
+            await SparseFile.CopyAsync(localPath, target,
+                async ct => await sftp.OpenAsync(remotePath, FileMode.Open, FileAccess.Write, ct).ConfigureAwait(false),
+                UploadWriters, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Renci.SshNet.Common.SftpPathNotFoundException or Renci.SshNet.Common.SftpPermissionDeniedException or Renci.SshNet.Common.SshException)
         {
@@ -197,6 +200,9 @@ public sealed class SshTransport : IHostTransport
                 $"Uploading {localPath} to {_info.Name}:{remotePath} failed: {ex.Message}", ex);
         }
     }
+
+    // Writers on one upload: enough to fill a LAN link at OpenSSH's 32 KiB packets.
+    private const int UploadWriters = 8;
 
     public async Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken)
     {

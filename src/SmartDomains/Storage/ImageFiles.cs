@@ -86,17 +86,14 @@ internal sealed class ImageFiles
             throw StorageTargets.Conflict(_host, path, record);
         // (journaled as made but missing on the host: made again below)
 
-        if (!stat[1].Exists)
-            await StorageGates.SharedAsync(_host, StorageGates.Key(ResourceKinds.Directory, dir), () => EnsureDirectoryAsync(dir, pool, item.Domain, ct)).ConfigureAwait(false);
-
-        BaseImage? baseImage = null;
-        if (StorageTargets.FromOf(item) is { } from)
-        {
-            baseImage = _cache.Resolve(from);
-            await _cache.EnsureAsync(baseImage, ct).ConfigureAwait(false);
-        }
-        var needsCaps = StorageTargets.FromOf(item) is not null || item.Format == "qcow2";
-        var caps = needsCaps ? await HostCapabilities.GetAsync(_host, ct).ConfigureAwait(false) : new HostCapabilities(false, false, true, false);
+        // The directory, the base image and the tool probe do not depend on each other: one round trip's wait for all three.
+        var baseImage = StorageTargets.FromOf(item) is { } from ? _cache.Resolve(from) : null;
+        var directory = stat[1].Exists ? Task.FromResult(false)
+            : StorageGates.SharedAsync(_host, StorageGates.Key(ResourceKinds.Directory, dir), () => EnsureDirectoryAsync(dir, pool, item.Domain, ct));
+        var cached = baseImage is null ? Task.FromResult("") : _cache.EnsureAsync(baseImage, ct);
+        var probe = baseImage is not null || item.Format == "qcow2" ? HostCapabilities.GetAsync(_host, ct) : Task.FromResult(new HostCapabilities(false, false, true, false));
+        await Task.WhenAll(directory, cached, probe).ConfigureAwait(false);
+        var caps = await probe.ConfigureAwait(false);
         var attempt = StorageUndo.NewAttempt();
         var plan = PlanFile(item, pool, caps, baseImage, attempt);
         var result = await _host.RunAsync(plan.Command, ct).ConfigureAwait(false);

@@ -22,27 +22,60 @@ public static class SparseFile
     /// Copies a file's data extents into a seekable stream at their offsets, then sets the stream's length, so the holes stay
     /// holes where the target is written with pwrite (a local file, or sftp-server). Progress counts the data bytes copied.
     /// </summary>
-    public static async Task CopyAsync(string path, Stream target, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static Task CopyAsync(string path, Stream target, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        CopyAsync(path, target, null, 1, progress, cancellationToken);
+
+    /// <summary>
+    /// The same with <paramref name="writers"/> streams on the target at once: <paramref name="target"/> and more opened with
+    /// <paramref name="openMore"/>, each writing its own pieces. An SFTP stream waits for every write's answer before the next,
+    /// so one stream moves about a packet per round trip; several keep the link busy.
+    /// </summary>
+    public static async Task CopyAsync(string path, Stream target, Func<CancellationToken, Task<Stream>>? openMore, int writers,
+        IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         var length = RandomAccess.GetLength(source);
-        var buffer = new byte[ChunkBytes];
+        var pieces = DataExtents(source, length).SelectMany(Split).ToArray();
         long copied = 0;
-        foreach (var extent in DataExtents(source, length))
+        var next = -1;
+        async Task WriteAsync(Stream stream)
         {
-            target.Seek(extent.Offset, SeekOrigin.Begin);
-            for (long done = 0; done < extent.Length;)
+            var buffer = new byte[ChunkBytes];
+            for (var i = Interlocked.Increment(ref next); i < pieces.Length; i = Interlocked.Increment(ref next))
             {
-                var read = await RandomAccess.ReadAsync(source, buffer.AsMemory(0, (int)Math.Min(buffer.Length, extent.Length - done)),
-                    extent.Offset + done, cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;                                   // the file shrank meanwhile: its checksum will say so
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                done += read;
-                progress?.Report(copied += read);
+                var piece = pieces[i];
+                stream.Seek(piece.Offset, SeekOrigin.Begin);
+                for (long done = 0; done < piece.Length;)
+                {
+                    var read = await RandomAccess.ReadAsync(source, buffer.AsMemory(0, (int)Math.Min(buffer.Length, piece.Length - done)),
+                        piece.Offset + done, cancellationToken).ConfigureAwait(false);
+                    if (read == 0) break;                               // the file shrank meanwhile: its checksum will say so
+                    await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    done += read;
+                    progress?.Report(Interlocked.Add(ref copied, read));
+                }
             }
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+        async Task WriteWithOwnStreamAsync()
+        {
+            await using var stream = await openMore!(cancellationToken).ConfigureAwait(false);
+            await WriteAsync(stream).ConfigureAwait(false);
+        }
+
+        var extra = openMore is null ? 0 : Math.Clamp(Math.Min(writers, pieces.Length) - 1, 0, 63);
+        await Task.WhenAll(Enumerable.Range(0, extra).Select(_ => WriteWithOwnStreamAsync()).Append(WriteAsync(target))).ConfigureAwait(false);
         target.SetLength(length);
         await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Pieces small enough to share out among writers, large enough that a writer's seek is rare.
+    private const long PieceBytes = 1L << 20;
+
+    private static IEnumerable<Extent> Split(Extent extent)
+    {
+        for (long at = 0; at < extent.Length; at += PieceBytes)
+            yield return new Extent(extent.Offset + at, Math.Min(PieceBytes, extent.Length - at));
     }
 
     private const int ChunkBytes = 256 * 1024;

@@ -67,6 +67,27 @@ public sealed class SparseFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Several_writers_share_the_pieces_and_make_the_same_sparse_copy()
+    {
+        var path = NewSparseFile();
+        var copy = Path.Combine(_dir, "copy.img");
+        long reported = 0;
+        var opened = 0;
+        await using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.Write))
+            await SparseFile.CopyAsync(path, target, _ =>
+            {
+                Interlocked.Increment(ref opened);
+                return Task.FromResult<Stream>(new FileStream(copy, FileMode.Open, FileAccess.Write, FileShare.Write));
+            }, 4, new SyncProgress(n => Interlocked.Exchange(ref reported, Math.Max(reported, n))), CancellationToken.None);
+
+        Assert.Equal(1, opened);                                                    // two 1 MiB pieces: one writer more, not three
+        Assert.Equal(96L << 20, new FileInfo(copy).Length);
+        Assert.Equal(Sha256(path), Sha256(copy));
+        Assert.InRange(reported, 2 << 20, 4 << 20);
+        Assert.True(AllocatedBytes(copy) < 8 << 20, $"the copy takes {AllocatedBytes(copy)} bytes");
+    }
+
+    [Fact]
     public async Task An_empty_file_and_a_file_that_is_all_hole_copy_to_their_size()
     {
         var empty = Path.Combine(_dir, "empty.img");
