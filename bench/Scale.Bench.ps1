@@ -64,7 +64,7 @@ try {
 
     $listed = Measure-Phase "Get-XenDomain, $Hosts hosts" { Get-XenDomain } $n
     if (@($listed | Where-Object DomId -NE 0).Count -lt $n) { throw "Get-XenDomain listed $($listed.Count) domains, fewer than $n" }
-    $live = Measure-Phase 'Get-XenDomain | Test-XenDomainLiveness' { Get-XenDomain | Where-Object DomId -NE 0 | Test-XenDomainLiveness } $n
+    $live = Measure-Phase 'Get-XenDomain | Test-XenDomainLiveness' { Get-XenDomain | Where-Object DomId -NE 0 | Test-XenDomainLiveness -Detailed } $n
     $dead = @($live | Where-Object { -not $_.Alive })
     if ($dead) { throw "$($dead.Count) domains were not alive: $($dead[0].Domain): $($dead[0].Message)" }
     $null = Measure-Phase "Clear-XenHost, $Hosts hosts" { Clear-XenHost -XenHost $addresses -Force } $n

@@ -230,6 +230,7 @@ public sealed class HostCleaner
         }
         finally
         {
+            _lease.Forget();
             if (leased)
             {
                 try

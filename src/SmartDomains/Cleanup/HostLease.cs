@@ -9,7 +9,8 @@ namespace SmartDomains.Cleanup;
 /// The host-level lock of a cleaning run: a lease file next to the journal, "TOKEN UNTIL WHO", written and checked under
 /// the journal's flock. While a live lease exists, every journal append that does not carry its token is refused (exit 75),
 /// and since every resource is journaled before it is made, no other controller can make anything on the host meanwhile
-/// (Start-XenPool fails with XenHostBusy). The lease is renewed before each step and expires on its own when its holder dies.
+/// (Start-XenPool fails with XenHostBusy). Before each step the lease is made to cover at least that step's time, and it
+/// expires on its own when its holder dies.
 /// </summary>
 public sealed class HostLease
 {
@@ -39,17 +40,36 @@ public sealed class HostLease
     public RemoteCommand TidyCommand() =>
         RemoteCommand.Script(Scripts.LeaseTidy, _paths.LockPath, _paths.LeasePath, _paths.JournalPath, _host.Host.Layout.BaseImageCache, Token, _host.Host.Layout.StagingRoot);
 
-    /// <summary>Takes or renews the lease; XenHostBusy when another controller holds a live one.</summary>
+    // A lease is taken for this much more than asked, so that the steps of the next half minute need no renewal of their own.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
+    // Environment.TickCount64 until which the lease held is sure to be live (0: none held).
+    private long _liveUntil;
+
+    /// <summary>
+    /// Makes sure the lease is held for at least <paramref name="ttl"/> from now: takes or renews it (for ttl plus half a
+    /// minute) unless the lease already held lasts that long. XenHostBusy when another controller holds a live one.
+    /// </summary>
     public async Task AcquireAsync(TimeSpan ttl, CancellationToken ct)
     {
-        var result = await _host.RunAsync(AcquireCommand(ttl), ct).ConfigureAwait(false);
+        if (Environment.TickCount64 + (long)ttl.TotalMilliseconds <= Interlocked.Read(ref _liveUntil)) return;
+        // The host counts from when it reads the command, a little after this: the lease lasts at least this long.
+        var sent = Environment.TickCount64;
+        var result = await _host.RunAsync(AcquireCommand(ttl + Slack), ct).ConfigureAwait(false);
         if (result.ExitedWith(HostScriptExit.Busy))
             throw new XenHostException(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
             { RecommendedAction = "Wait until the other controller has finished (or its lease has expired), then run again." };
         if (!result.Succeeded)
             throw new XenHostException(XenErrorIds.CleanupFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not take the clear lease {_paths.LeasePath} on {_host.Name}: {result.StdErr.Trim()}");
+        Interlocked.Exchange(ref _liveUntil, sent + (long)(ttl + Slack).TotalMilliseconds);
     }
 
-    public Task ReleaseAsync(CancellationToken ct) => _host.RunAsync(ReleaseCommand(), ct);
+    public Task ReleaseAsync(CancellationToken ct)
+    {
+        Forget();
+        return _host.RunAsync(ReleaseCommand(), ct);
+    }
+
+    /// <summary>The lease is no longer held (released or finished): the next step takes it again.</summary>
+    public void Forget() => Interlocked.Exchange(ref _liveUntil, 0);
 }

@@ -211,11 +211,35 @@ public sealed class HostCleanerTests : IDisposable
         Assert.Equal("XenHostBusy", report.Error!.ErrorId);
         Assert.Empty(report.Removed);
 
-        // An expired lease is taken over.
-        await other.AcquireAsync(TimeSpan.FromSeconds(-1), CancellationToken.None);
+        // An expired lease is taken over (the other controller's lease is rewritten to have ended a second ago).
+        Assert.True((await _a.Connection.RunAsync(other.AcquireCommand(TimeSpan.FromSeconds(-1)), CancellationToken.None)).Succeeded);
         var after = await new HostCleaner(_a.Connection).RunAsync(null, CancellationToken.None);
         Assert.Equal(CleanupOutcome.Clean, after.Status);
         Assert.True(after.JournalRemoved);
+    }
+
+    [Fact]
+    public async Task A_lease_is_renewed_only_when_what_is_left_of_it_is_shorter_than_asked()
+    {
+        var lease = new HostLease(_a.Connection, "renewing");
+        var acquires = 0;
+        _a.Connection.CommandCompleted = r => { if (r.CommandLine.Contains("lease-acquire.sh")) Interlocked.Increment(ref acquires); };
+        try
+        {
+            await lease.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            await lease.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);     // 90 s held: no round trip
+            await lease.AcquireAsync(TimeSpan.FromSeconds(80), CancellationToken.None);
+            Assert.Equal(1, acquires);
+            await lease.AcquireAsync(TimeSpan.FromSeconds(100), CancellationToken.None);    // more than is left: renewed
+            Assert.Equal(2, acquires);
+            lease.Forget();
+            await lease.AcquireAsync(TimeSpan.FromSeconds(1), CancellationToken.None);      // not held any more: taken again
+            Assert.Equal(3, acquires);
+        }
+        finally { _a.Connection.CommandCompleted = null; }
+        // What the host holds lasts the half minute longer than asked.
+        var until = long.Parse(File.ReadAllText(Path.Combine(_a.Connection.Host.StateDir, "clear.lease")).Split(' ')[1]);
+        Assert.InRange(until - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 25, 32);
     }
 
     [Fact]
