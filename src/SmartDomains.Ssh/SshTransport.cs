@@ -138,15 +138,21 @@ public sealed class SshTransport : IHostTransport
             {
                 return await ExecuteAsync(client, command, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (attempt == 0 && IsDeadConnection(ex, client))
+            catch (Exception ex) when (IsDeadConnection(ex, client))
             {
                 lock (_gate) { if (ReferenceEquals(_client, client)) DisposeClient(); }
+                // Dropped again right after the reconnect (sshd going down as we came back): the host is unreachable.
+                if (attempt > 0)
+                    throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
+                        $"The connection to {_info.Name} was lost during '{command.Display}': {ex.Message}", ex)
+                    { RecommendedAction = "Check that sshd runs on the host, then run again: what was done is journaled." };
             }
         }
     }
 
+    // SSH.NET may throw SshConnectionException before IsConnected turns false.
     private static bool IsDeadConnection(Exception ex, SshClient client) =>
-        !client.IsConnected && ex is SshConnectionException or ObjectDisposedException or SocketException or InvalidOperationException;
+        ex is SshConnectionException || (!client.IsConnected && ex is ObjectDisposedException or SocketException or InvalidOperationException);
 
     private async Task<CommandResult> ExecuteAsync(SshClient client, RemoteCommand command, CancellationToken cancellationToken)
     {
