@@ -187,23 +187,23 @@ public static class ImageSaver
 
             var pairs = new List<string> { MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
-            status(store.IsLocal
-                ? $"{host.Name}: hashing {disks.Count + 1} members while tar and the compressor stream them into {partialLocal}"
-                : $"{host.Name}: hashing and archiving {disks.Count + 1} members");
+            status($"{host.Name}: hashing and archiving {disks.Count + 1} members{(store.IsLocal ? $", the archive streamed into {partialLocal}" : "")}");
             if (pausedBySave) status($"{host.Name}: {domain} stays paused while its disks are archived (a consistent checkpoint)");
             ArchiveOutput parsed;
-            XenHostException? unpauseFailed = null;
             try
             {
                 parsed = store.IsLocal
                     ? await ArchiveReceiver.ReceiveAsync(host, ArchiveReceiver.Command(tmp, name, pairs), domain, partialLocal!, disks, memory, bytes, ct).ConfigureAwait(false)
                     : await ArchiveOnHostAsync(host, RemoteCommand.Script(Scripts.ImageArchive, new[] { tmp, partialOnHost!, name }.Concat(pairs).ToArray()), domain, disks, memory, ct).ConfigureAwait(false);
             }
-            finally
+            catch (Exception e) when (pausedBySave)
             {
-                if (pausedBySave) unpauseFailed = await UnpauseAsync(host, domain, status).ConfigureAwait(false);
+                // A stream cut off with the host often leaves the unpause failing too: the paused domain is what to tell first.
+                if (await UnpauseAsync(host, domain, status).ConfigureAwait(false) is { } stuck)
+                    throw new XenHostException(stuck.ErrorId, stuck.Category, stuck.Host, $"{stuck.Message} The archive had failed: {e.Message}", e) { RecommendedAction = stuck.RecommendedAction };
+                throw;
             }
-            if (unpauseFailed is not null) throw unpauseFailed;
+            if (pausedBySave && await UnpauseAsync(host, domain, status).ConfigureAwait(false) is { } unpauseFailed) throw unpauseFailed;
             status($"{host.Name}: compressed with {parsed.Compression}{(parsed.Compression == "zstd" ? "" : " (zstd is not installed on the host)")}: {parsed.ArchiveBytes} bytes for {parsed.Members.Sum(m => m.SizeBytes)} bytes of members");
 
             var image = new XenImage
