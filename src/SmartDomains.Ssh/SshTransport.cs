@@ -198,7 +198,7 @@ public sealed class SshTransport : IHostTransport
         try
         {
             var run = cmd.ExecuteAsync(stop.Token);
-            copy = OutputCopy.CopyAsync(cmd.OutputStream, stdout, progress, stop.Token);
+            copy = OutputCopy.CopyOnOwnThreadAsync(cmd.OutputStream, stdout, progress, stop.Token);
             if (command.StandardInput is not null)
             {
                 await using var input = cmd.CreateInputStream();
@@ -223,7 +223,7 @@ public sealed class SshTransport : IHostTransport
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
                 $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
         }
-        catch (Exception ex) when (ex is SshException or ObjectDisposedException or SocketException or InvalidOperationException && !client.IsConnected)
+        catch (Exception ex) when (ex is SshException or SocketException or ObjectDisposedException || ex is InvalidOperationException && !client.IsConnected)
         {
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
                 $"'{command.Display}' on {_info.Name} was cut off after {watch.Elapsed.TotalSeconds:0.0} s: {ex.Message}", ex);
