@@ -183,7 +183,8 @@ public sealed class SshTransport : IHostTransport
 
     /// <summary>
     /// Runs a command with its stdout copied into <paramref name="stdout"/> as the channel delivers it. Never retried: bytes
-    /// may already be in the caller's stream. A connection lost midway is HostUnreachable naming the host and the command.
+    /// may already be in the caller's stream. A connection lost midway is HostUnreachable naming the host and the command;
+    /// the command timeout counts from the last byte that arrived.
     /// </summary>
     public async Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -198,7 +199,7 @@ public sealed class SshTransport : IHostTransport
         try
         {
             var run = cmd.ExecuteAsync(stop.Token);
-            copy = OutputCopy.CopyOnOwnThreadAsync(cmd.OutputStream, stdout, progress, stop.Token);
+            copy = OutputCopy.CopyOnOwnThreadAsync(cmd.OutputStream, stdout, OutputCopy.RestartingTimer(stop, _info.CommandTimeout, progress), stop.Token);
             if (command.StandardInput is not null)
             {
                 await using var input = cmd.CreateInputStream();
@@ -221,7 +222,7 @@ public sealed class SshTransport : IHostTransport
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+                $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
         }
         catch (Exception ex) when (ex is SshException or SocketException or ObjectDisposedException || ex is InvalidOperationException && !client.IsConnected)
         {

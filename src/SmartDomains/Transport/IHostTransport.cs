@@ -26,7 +26,8 @@ public interface IHostTransport : IDisposable
     /// <summary>
     /// Runs one command line and copies its standard output into <paramref name="stdout"/> as it arrives (progress counts
     /// the bytes copied), for output too big to hold in memory. The result's StdOut is empty; its exit code and StdErr are
-    /// as <see cref="RunAsync"/> gives them. A connection lost midway throws <see cref="XenHostException"/> (HostUnreachable).
+    /// as <see cref="RunAsync"/> gives them. A connection lost midway throws <see cref="XenHostException"/> (HostUnreachable),
+    /// and so does a stream that sends nothing for the command timeout (which counts from the last byte, not the start).
     /// </summary>
     Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken);
 

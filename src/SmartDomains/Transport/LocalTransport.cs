@@ -54,7 +54,7 @@ public sealed class LocalTransport : IHostTransport
         timeout.CancelAfter(_info.CommandTimeout);
         var stdout = sink is null
             ? process.StandardOutput.ReadToEndAsync(timeout.Token)
-            : CopyAsync(process.StandardOutput.BaseStream, sink, progress, timeout.Token);
+            : CopyAsync(process.StandardOutput.BaseStream, sink, OutputCopy.RestartingTimer(timeout, _info.CommandTimeout, progress), timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         await WriteInputAsync(process, command.StandardInput, cancellationToken).ConfigureAwait(false);
         string output;
@@ -68,8 +68,9 @@ public sealed class LocalTransport : IHostTransport
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) throw;
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name, sink is null
+                ? $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s."
+                : $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
         }
         return new CommandResult
         {

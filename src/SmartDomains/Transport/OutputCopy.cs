@@ -39,4 +39,20 @@ public static class OutputCopy
             }
             return total;
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// Progress that also restarts <paramref name="deadline"/>'s timer at every chunk: a stream, which may rightly run for
+    /// longer than a command's timeout, times out only when nothing arrives for that long.
+    /// </summary>
+    public static IProgress<long> RestartingTimer(CancellationTokenSource deadline, TimeSpan timeout, IProgress<long>? inner) =>
+        new TimerRestart(deadline, timeout, inner);
+
+    private sealed class TimerRestart(CancellationTokenSource deadline, TimeSpan timeout, IProgress<long>? inner) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            try { deadline.CancelAfter(timeout); } catch (ObjectDisposedException) { /* the command has ended */ }
+            inner?.Report(value);
+        }
+    }
 }

@@ -44,6 +44,25 @@ public sealed class StreamingOutputTests
     }
 
     [Fact]
+    public async Task A_stream_times_out_only_when_it_falls_silent_for_the_command_timeout()
+    {
+        using var host = HostConnection.Create(new HostConnectionInfo
+        {
+            Name = "local", Kind = HostKind.Local, ComputerName = "localhost", CommandTimeout = TimeSpan.FromSeconds(1.5),
+        });
+        // Longer in all than the timeout, but never quiet for long: it runs to the end.
+        var talking = RemoteCommand.Of("sh", "-c", "i=0; while [ $i -lt 20 ]; do echo $i; sleep 0.2; i=$((i+1)); done");
+        var sink = new MemoryStream();
+        Assert.Equal(0, (await host.RunStreamingAsync(talking, sink, null, CancellationToken.None)).ExitCode);
+        Assert.EndsWith("19\n", System.Text.Encoding.ASCII.GetString(sink.ToArray()));
+
+        var silent = RemoteCommand.Of("sh", "-c", "echo started; sleep 30");
+        var e = await Assert.ThrowsAsync<XenHostException>(() => host.RunStreamingAsync(silent, new MemoryStream(), null, CancellationToken.None));
+        Assert.Equal(XenErrorIds.HostUnreachable, e.ErrorId);
+        Assert.Contains("sent nothing for", e.Message);
+    }
+
+    [Fact]
     public async Task The_hashing_stream_hashes_and_counts_what_passes_through_it()
     {
         var data = RandomNumberGenerator.GetBytes(100_000);
