@@ -19,7 +19,7 @@
 t=$1; b=$2; shift 2
 # The archive goes to fd 3; anything else a tool prints goes to stderr, so it cannot end up inside the archive.
 exec 3>&1 1>&2
-need tar mkfifo
+need tar mkfifo dd
 report() { printf 'smartdomains-report: %s\n' "$*" >&2; }
 archive_members "$t" "$@"
 archive_compressor
@@ -29,8 +29,11 @@ rm -f -- "$t/a-sum" "$t/a-len" && mkfifo -- "$t/a-sum" "$t/a-len" || exit 1
 archive_pids="$archive_pids $!"
 { wc -c < "$t/a-len" > "$t/a-bytes"; } &
 archive_pids="$archive_pids $!"
-archive_tar "$t" | { tee -- "$t/a-sum" "$t/a-len" >&3; echo $? > "$t/rc.tee"; }
-archive_check "$t" '' tar z tee
+# dd hands the channel whole 4 MiB blocks: sshd then sends full packets back to back, and SSH.NET on the controller spends
+# about 0.6x the CPU it spends on the trickle of small writes zstd and tee make (1.1 s against 1.8 s per 133 MiB here).
+archive_tar "$t" | { tee -- "$t/a-sum" "$t/a-len"; echo $? > "$t/rc.tee"; } |
+    { dd ibs=128k obs=4M status=none >&3; echo $? > "$t/rc.out"; }
+archive_check "$t" '' tar z tee out
 archive_members_report "$t" | while IFS= read -r line; do report "$line"; done
 report "archive $b.tar.$archive_e $(tr -d ' ' < "$t/a-bytes") $(cat "$t/a-sha")"
 archive_tidy "$t"
