@@ -9,7 +9,7 @@
            builds, then runs the xunit suite and the Pester suite, and prints "N passed, N failed, N skipped" last. What it
            cannot install is one "Skipping ..." line, and the tests that need it skip.
     Demo:  builds, then runs the demo on emulated hosts.
-    Bench: builds, then runs the benchmarks under bench/.
+    Bench: builds, then runs the benchmarks under bench/ (-Name Save runs one).
     Package: builds, then packs the module folder into out/packages/SmartDomains.<version>.nupkg (tools/New-ModulePackage.ps1).
            out/packages is a local PSResource repository: Register-PSResourceRepository -Name SmartDomainsLocal -Uri <it> -Trusted,
            then Install-PSResource SmartDomains -Repository SmartDomainsLocal.
@@ -24,6 +24,9 @@ param(
     [string] $Configuration = 'Release',
     # Run only the Pester files whose names match (e.g. Connect); xunit is skipped when set.
     [string] $PesterFilter,
+    # Bench: only these benchmarks (e.g. Save); all of them when not given.
+    [ValidateSet('Emulator', 'Deploy', 'Fleet', 'Save', 'Clone', 'Import')]
+    [string[]] $Name,
     # The xl emulator's build: NativeAOT when clang is there (Auto), or forced either way.
     [ValidateSet('Auto', 'Aot', 'Jit')]
     [string] $Emulator = 'Auto'
@@ -127,7 +130,11 @@ switch ($Task) {
     'Bench' {
         $null = Install-TestPrerequisites   # the SSH test hosts, and clang for the NativeAOT emulator
         Invoke-Build
-        & dotnet pwsh -NoProfile -File "$root/bench/Invoke-Benchmarks.ps1" -ModuleDir $moduleDir
+        if ($Name) {
+            # -Command, since -File cannot pass an array; the names are from the ValidateSet above.
+            & dotnet pwsh -NoProfile -Command "& '$root/bench/Invoke-Benchmarks.ps1' -ModuleDir '$moduleDir' -Name $($Name -join ','); exit `$LASTEXITCODE"
+        }
+        else { & dotnet pwsh -NoProfile -File "$root/bench/Invoke-Benchmarks.ps1" -ModuleDir $moduleDir }
         exit $LASTEXITCODE
     }
     'Test' {

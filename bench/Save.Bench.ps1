@@ -1,6 +1,7 @@
 #Requires -Version 7.4
-# Save: Save-XenImage of a domain whose disk holds a known amount of real data inside a larger sparse size, against
-# `tar -S ... | zstd -T0` of the same files run directly on the host. Half the data is random (incompressible), half text.
+# Save: Save-XenImage of a domain whose disk holds a known amount of real data inside a larger sparse size, against its
+# baseline `ssh host "tar -S ... | zstd -T0" > file` of the same disk (and that with xl save -c first, and tar | zstd run on
+# the host alone). Half the data is random (incompressible), half text.
 param([Parameter(Mandatory)] [string] $ModuleDir, [int] $DiskGiB = 2, [int] $DataMiB = 256, [int] $SaveLatencyMs = 1000, [int] $Runs = 3)
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $ModuleDir 'SmartDomains.psd1') -Force
@@ -35,19 +36,30 @@ try {
     $repo = Join-Path $work 'repo'
     $sshArgs = Get-SshArgs $h $known
     $methods = [ordered]@{
-        'SmartDomains Save-XenImage -Checkpoint, local repository (SFTP)' = {
+        'SmartDomains Save-XenImage -Checkpoint, local repository (streamed)' = {
             # -Verbose, timestamped, tells where the time goes (written as a note for the last run).
             $w = [Diagnostics.Stopwatch]::StartNew()
             $script:phases = [Collections.Generic.List[string]]::new()
+            $streamed = [Collections.Generic.List[double]]::new()   # when image-stream.sh started, and the next message
             $img = Save-XenImage -Name sv -XenHost $h.Address -Repository $repo -Checkpoint -Verbose 4>&1 | ForEach-Object {
-                if ($_ -is [Management.Automation.VerboseRecord]) { $script:phases.Add("$([math]::Round($w.Elapsed.TotalSeconds, 2)) s: $($_.Message -replace '\s+', ' ' -replace '^(.{140}).*$', '$1…')") } else { $_ } }
+                if ($_ -is [Management.Automation.VerboseRecord]) {
+                    if ($_.Message -match '^\[.*\] sh image-stream\.sh' -or $streamed.Count -eq 1) { $streamed.Add($w.Elapsed.TotalSeconds) }
+                    $script:phases.Add("$([math]::Round($w.Elapsed.TotalSeconds, 2)) s: $($_.Message -replace '\s+', ' ' -replace '^(.{140}).*$', '$1…')")
+                } else { $_ } }
             $t = $w.Elapsed
-            Add 'SmartDomains Save-XenImage -Checkpoint, local repository (SFTP)' $t.TotalSeconds $img.ArchiveBytes
+            Add 'SmartDomains Save-XenImage -Checkpoint, local repository (streamed)' $t.TotalSeconds $img.ArchiveBytes
+            Add 'SmartDomains: its image-stream.sh step alone (hash + tar | zstd + SSH, from -Verbose)' ($streamed[1] - $streamed[0]) $img.ArchiveBytes
             Remove-Item -Recurse -Force (Join-Path $repo $img.Name)
         }
         'SmartDomains Save-XenImage -Checkpoint -OnHost' = {
             $t = Measure-Command { $img = Save-XenImage -Name sv -XenHost $h.Address -Repository /var/lib/xen/hostrepo -OnHost -Checkpoint }
             Add 'SmartDomains Save-XenImage -Checkpoint -OnHost' $t.TotalSeconds $img.ArchiveBytes
+        }
+        'host: image-stream.sh > /dev/null (hash + tar | zstd, no SSH)' = {
+            $m = Invoke-TestHostShell -TestHost $h -Command "mkdir -p /var/lib/xen/st && head -c 16k /dev/urandom > /var/lib/xen/st/memory.save && echo ok"
+            $line = [SmartDomains.Remote.RemoteCommand]::Script([SmartDomains.HostScripts.Scripts]::ImageStream, [string[]]@('/var/lib/xen/st', 'b', 'memory.save', '/var/lib/xen/st/memory.save', 'disk-0', $disk)).CommandLine
+            $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "$line > /dev/null 2>/var/lib/xen/st.err || { cat /var/lib/xen/st.err; exit 1; }" | Out-Null }
+            Add 'host: image-stream.sh > /dev/null (hash + tar | zstd, no SSH)' $t.TotalSeconds 0
         }
         'host: tar -S disk | zstd -T0' = {
             $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "tar -S -cf - -C '$dir' '$file' | zstd -T0 -q > /var/lib/xen/b.tar.zst" | Out-Null }
@@ -65,6 +77,12 @@ try {
             $t = Measure-Command { Invoke-TestHostShell -TestHost $h -TimeoutSec 600 -Command "rm -f /var/lib/xen/m.save; xl save -c sv /var/lib/xen/m.save >/dev/null 2>&1 && sha256sum /var/lib/xen/m.save '$disk' >/dev/null && tar -S -cf - -C /var/lib/xen m.save -C '$dir' '$file' | zstd -T0 -q > /var/lib/xen/b.tar.zst && sha256sum /var/lib/xen/b.tar.zst >/dev/null" | Out-Null }
             Add 'host: xl save -c + tar -S | zstd -T0 + sha256sum' $t.TotalSeconds ([long](Invoke-TestHostShell -TestHost $h -Command 'stat -c %s /var/lib/xen/b.tar.zst; rm -f /var/lib/xen/b.tar.zst /var/lib/xen/m.save'))
         }
+        'baseline: ssh host "tar -S disk | zstd -T0" > local file' = {
+            $out = Join-Path $work 'b.tar.zst'
+            $t = Measure-Command { & sh -c "ssh $($sshArgs -join ' ') root@$($h.Address) `"tar -S -cf - -C '$dir' '$file' | zstd -T0 -q`" > '$out'"; if ($LASTEXITCODE) { throw 'ssh tar failed' } }
+            Add 'baseline: ssh host "tar -S disk | zstd -T0" > local file' $t.TotalSeconds (Get-Item $out).Length
+            Remove-Item $out
+        }
         'ssh host "xl save -c + tar -S | zstd -T0" > local file' = {
             $out = Join-Path $work 'b.tar.zst'
             $t = Measure-Command { & sh -c "ssh $($sshArgs -join ' ') root@$($h.Address) `"rm -f /var/lib/xen/m.save; xl save -c sv /var/lib/xen/m.save >/dev/null 2>&1 && tar -S -cf - -C /var/lib/xen m.save -C '$dir' '$file' | zstd -T0 -q`" > '$out'"; if ($LASTEXITCODE) { throw 'ssh save failed' } }
@@ -77,20 +95,29 @@ try {
         $order = if ($run % 2) { $keys } else { [array]::Reverse($keys); $keys }
         foreach ($k in $order) { Write-Host "  run $run/${Runs}: $k"; & $methods[$k] }
     }
-    $ref = Get-Median @($results['host: tar -S disk | zstd -T0'].S)
+    $baseline = 'baseline: ssh host "tar -S disk | zstd -T0" > local file'
+    $withSave = 'ssh host "xl save -c + tar -S | zstd -T0" > local file'
+    $ours = 'SmartDomains Save-XenImage -Checkpoint, local repository (streamed)'
+    $ref = Get-Median @($results[$baseline].S)
     $rows = foreach ($k in $results.Keys) {
         $m = Get-Median @($results[$k].S)
         [pscustomobject]@{
-            Method            = $k
-            Seconds           = Format-Range @($results[$k].S)
-            'MiB/s of data'   = [math]::Round($dataMiB / $m, 1)
-            'Archive MiB'     = if ($k -like '*alone') { '' } else { [math]::Round((Get-Median @($results[$k].A)) / 1MB, 1) }
-            'time / tar|zstd' = Get-Ratio $m $ref
+            Method                  = $k
+            Seconds                 = Format-Range @($results[$k].S)
+            'MiB/s of data'         = [math]::Round($dataMiB / $m, 1)
+            'Archive MiB'           = if ($k -like '*alone' -or $k -like '*/dev/null*') { '' } else { [math]::Round((Get-Median @($results[$k].A)) / 1MB, 1) }
+            'time / baseline'       = Get-Ratio $m $ref
         }
     }
+    $oursS = Get-Median @($results[$ours].S)
+    $speed = [math]::Round($ref / $oursS, 2)
+    $speedWithSave = [math]::Round((Get-Median @($results[$withSave].S)) / $oursS, 2)
+    $speedStep = [math]::Round($ref / (Get-Median @($results['SmartDomains: its image-stream.sh step alone (hash + tar | zstd + SSH, from -Verbose)'].S)), 2)
     New-BenchTable -Rows $rows -Notes @(
         "Disk: $DiskGiB GiB sparse, $([math]::Round($dataMiB, 1)) MiB allocated (half random, half text); memory image ~16 KiB. xl save latency injected: $SaveLatencyMs ms (in SmartDomains' rows and the xl save rows, not in the plain tar|zstd row).",
         "$Runs runs, order alternated; Seconds = median (min–max). MiB/s of data = allocated MiB / median seconds.",
+        "Speed of the local-repository save against the baseline ssh tar | zstd (baseline s / ours s; target 0.9): $speed; against the same pipeline with xl save -c first (the same injected latency): $speedWithSave; of its image-stream.sh step alone (no xl save, no journal) against the baseline: $speedStep.",
+        "Floor of any save that records the members' SHA256 (holes hashed as zeros, as restore verifies them): the 'openssl dgst of the disk alone' row, on the host's CPU; here the controller and the host share the same 2 cores, so hash, zstd, sshd and SSH.NET add up.",
         "Where Save-XenImage's time goes (last local-repository run, -Verbose messages with the time they arrived): $($script:phases -join ' | ')"
     )
 }

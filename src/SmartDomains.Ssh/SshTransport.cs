@@ -204,6 +204,72 @@ public sealed class SshTransport : IHostTransport
         };
     }
 
+    /// <summary>
+    /// Runs a command with its stdout copied into <paramref name="stdout"/> as the channel delivers it. Never retried: bytes
+    /// may already be in the caller's stream. A connection lost midway is HostUnreachable naming the host and the command;
+    /// the command timeout counts from the last byte that arrived.
+    /// </summary>
+    public async Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (!IsConnected) await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var client = _client!;
+        var watch = Stopwatch.StartNew();
+        var cmd = client.CreateCommand(command.CommandLine);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(_info.CommandTimeout);
+        Task<long>? copy = null;
+        try
+        {
+            var run = cmd.ExecuteAsync(stop.Token);
+            copy = OutputCopy.CopyOnOwnThreadAsync(cmd.OutputStream, stdout, OutputCopy.RestartingTimer(stop, _info.CommandTimeout, progress), stop.Token);
+            if (command.StandardInput is not null)
+            {
+                await using var input = cmd.CreateInputStream();
+                await input.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(command.StandardInput), stop.Token).ConfigureAwait(false);
+            }
+            // A sink that fails (a full disk) ends the wait at once; otherwise the command's end, then the rest of its output.
+            if (await Task.WhenAny(run, copy).ConfigureAwait(false) == copy) await copy.ConfigureAwait(false);
+            await run.ConfigureAwait(false);
+            await copy.ConfigureAwait(false);
+            copy = null;
+            return new CommandResult
+            {
+                Host = _info.Name,
+                CommandLine = command.Display,
+                ExitCode = cmd.ExitStatus ?? -1,
+                StdErr = cmd.Error + (cmd.ExitSignal is { } signal ? $"{Environment.NewLine}(ended by signal {signal})" : ""),
+                Duration = watch.Elapsed,
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
+                $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
+        }
+        catch (Exception ex) when (ex is SshException or SocketException or ObjectDisposedException || ex is InvalidOperationException && !client.IsConnected)
+        {
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
+                $"'{command.Display}' on {_info.Name} was cut off after {watch.Elapsed.TotalSeconds:0.0} s: {ex.Message}", ex);
+        }
+        finally
+        {
+            await StopStreamingAsync(cmd, stop, copy).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends a stream's channel; after a failure, waits briefly so no copy still writes into the caller's stream.</summary>
+    private static async Task StopStreamingAsync(SshCommand cmd, CancellationTokenSource stop, Task<long>? copy)
+    {
+        if (copy is not null) stop.Cancel();
+        try { cmd.Dispose(); } catch (Exception) { /* the channel is already gone */ }
+        if (copy is not null)
+        {
+            try { await copy.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (Exception) { /* the failure that matters is the one being thrown */ }
+        }
+    }
+
     /// <summary>Sends a file over SFTP, sparse: progress counts the data bytes sent.</summary>
     public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
     {

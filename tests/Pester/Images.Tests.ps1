@@ -1,5 +1,6 @@
 #Requires -Version 7.4
-# Save-XenImage / Restore-XenImage end to end over a real SSH test host: round trip, sparse size, a corrupt byte, a save killed midway.
+# Save-XenImage / Restore-XenImage end to end over a real SSH test host: round trip, sparse size, a corrupt byte, a save killed
+# midway, a stream cut off midway.
 BeforeDiscovery {
     $script:canRunHosts = $IsLinux -and ((id -u) -eq 0) -and (Test-Path /usr/sbin/sshd)
 }
@@ -107,6 +108,41 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
         $again = Save-XenImage -Name slow -Host $xh -Repository $repo -ImageName slow-1
         $again.Complete | Should -BeTrue
         (Get-XenImage slow-1 -Repository $repo).ArchiveSha256 | Should -Be $again.ArchiveSha256
+        Sh 'ls -A /var/lib/smartdomains/tmp' | Should -BeNullOrEmpty
+        HalfMade | Should -BeNullOrEmpty
+    }
+
+    It 'leaves no complete image when the session dies mid-stream, names the host and the command, and a rerun succeeds' {
+        # big's 4 GiB are hashed on the host while its archive streams, so the stream is open for seconds.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($module, $xh, $repo)
+                Import-Module $module
+                Save-XenImage -Name big -Host $xh -Repository $repo -ImageName big-cut -Checkpoint -ErrorAction SilentlyContinue -ErrorVariable err
+                $err
+            }).AddArgument($env:SMARTDOMAINS_MODULE).AddArgument($xh).AddArgument($repo)
+        $async = $ps.BeginInvoke()
+        $incoming = Join-Path $repo 'big-cut.partial/archive.incoming'
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not ((Test-Path $incoming) -and (Get-Item $incoming -ErrorAction Ignore).Length -gt 0) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        (Test-Path $incoming) | Should -BeTrue -Because 'the archive was arriving when the session was cut'
+        Stop-TestHostSshd -Host $th -KillSessions
+        $out = @($ps.EndInvoke($async)); $ps.Dispose()
+        Start-TestHostSshd -Host $th | Out-Null
+
+        $out.Count | Should -Be 1
+        $out[0].FullyQualifiedErrorId | Should -Match '^XenImageSaveFailed,'
+        $out[0].Exception.Message | Should -Match ([regex]::Escape($xh.Name))
+        $out[0].Exception.Message | Should -Match 'image-stream\.sh'
+        $out[0].Exception.Message | Should -Match 'left paused'        # the host was gone for the unpause too
+        Test-Path (Join-Path $repo 'big-cut.partial') | Should -BeFalse
+        Get-XenImage -Repository $repo -IncludeIncomplete | Where-Object Name -EQ 'big-cut' | Should -BeNullOrEmpty
+
+        Resume-XenDomain -Name big -Host $xh
+        $again = Save-XenImage -Name big -Host $xh -Repository $repo -ImageName big-cut -Checkpoint
+        $again.Complete | Should -BeTrue
+        (Get-XenDomain big).State | Should -BeIn 'Running', 'Blocked'
+        ($again.Members | Where-Object Kind -EQ disk).Sha256 | Should -Be (HostSha $bigDisk)
         Sh 'ls -A /var/lib/smartdomains/tmp' | Should -BeNullOrEmpty
         HalfMade | Should -BeNullOrEmpty
     }

@@ -20,6 +20,7 @@ public static class Scripts
     public static HostScript MoveIntoPlace => Get("move-into-place.sh");
     public static HostScript TempRemove => Get("temp-remove.sh");
     public static HostScript ImageArchive => Get("image-archive.sh");
+    public static HostScript ImageStream => Get("image-stream.sh");
     public static HostScript ImageUnpack => Get("image-unpack.sh");
     public static HostScript ImageConvert => Get("image-convert.sh");
     public static HostScript RepositoryList => Get("repository-list.sh");

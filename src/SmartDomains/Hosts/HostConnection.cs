@@ -57,6 +57,23 @@ public sealed class HostConnection : IDisposable
         }
     }
 
+    /// <summary>Runs a command whose standard output is copied into <paramref name="stdout"/> as it arrives (see IHostTransport).</summary>
+    public async Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        CommandLog?.Invoke($"[{Name}] {command.Display} > (a stream)");
+        try
+        {
+            var result = await _transport.RunStreamingAsync(command, stdout, progress, cancellationToken).ConfigureAwait(false);
+            CommandCompleted?.Invoke(result);
+            return result;
+        }
+        catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostUnreachable)
+        {
+            Host.Connected = false;
+            throw;
+        }
+    }
+
     /// <summary>Runs an xl command and throws XlCommandFailed, with xl's own message, on a non-zero exit.</summary>
     public async Task<CommandResult> RunXlAsync(CancellationToken cancellationToken, params string[] arguments)
     {

@@ -26,8 +26,9 @@ public sealed class ImageSaveOptions
 
 /// <summary>
 /// Saves a domain into an image repository: xl save of its memory into a journaled temp dir on the host, the SHA256 of the
-/// memory and of every disk, a sparse-aware tar of them compressed with zstd (or pigz, or gzip), then the archive into the
-/// repository under NAME.partial, verified end to end by SHA256 and only then renamed to NAME. The domain's disks are never
+/// memory and of every disk, a sparse-aware tar of them compressed with zstd (or pigz, or gzip), and the archive into the
+/// repository under NAME.partial: streamed to the controller as it is made for a local repository (ArchiveReceiver), written
+/// on the host for a repository there. Verified end to end by SHA256, and only then renamed to NAME. The domain's disks are never
 /// removed or changed. When the archive step fails after xl save stopped the domain, the memory image stays in the temp dir
 /// (journaled) and running the save again finishes it from there.
 /// </summary>
@@ -53,11 +54,13 @@ public static class ImageSaver
         {
             StagingDirectory.MakeEmpty(tmp).Display,
             SaveCommand(domain, tmp + "/" + MemoryMember, checkpoint).CommandLine,
-            $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {(store.IsLocal ? tmp : store.PartialDirectory(name))}",
+            store.IsLocal
+                ? $"{ArchiveReceiver.Command(tmp, name, Array.Empty<string>()).Display} ...   # hash memory and disks while tar -S | zstd (or pigz, gzip) streams them into {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), ArchiveReceiver.IncomingFile))}"
+                : $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {store.PartialDirectory(name)}",
         };
         if (checkpoint) lines.Add(RemoteCommand.Xl("unpause", domain).CommandLine + "   # once the disks are archived, unless the domain was paused before");
         if (store.IsLocal)
-            lines.Add($"sftp get {tmp}/{name}.tar.zst {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), name + ".tar.zst"))}; verify sha256; rename to {store.ImageDirectory(name)}");
+            lines.Add($"# compare the sha256 and size of what arrived with the host's, rename it to {name}.tar.zst, write manifest.json, rename to {store.ImageDirectory(name)}");
         else
             lines.Add(Publish(store.PartialDirectory(name), store.ImageDirectory(name)).Display);
         lines.Add(StagingDirectory.RemoveTree(tmp).Display);
@@ -182,23 +185,25 @@ public static class ImageSaver
             if (partialOnHost is not null)
                 await RunOrThrow(host, StagingDirectory.Make(journal, partialOnHost, domain, pool), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
-            var pairs = new List<string> { tmp, partialOnHost ?? tmp, name, MemoryMember, memory };
+            var pairs = new List<string> { MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
-            status($"{host.Name}: hashing and archiving {disks.Count + 1} members");
+            status($"{host.Name}: hashing and archiving {disks.Count + 1} members{(store.IsLocal ? $", the archive streamed into {partialLocal}" : "")}");
             if (pausedBySave) status($"{host.Name}: {domain} stays paused while its disks are archived (a consistent checkpoint)");
-            CommandResult archive;
-            XenHostException? unpauseFailed = null;
+            ArchiveOutput parsed;
             try
             {
-                archive = await host.RunAsync(RemoteCommand.Script(Scripts.ImageArchive, pairs.ToArray()), ct).ConfigureAwait(false);
+                parsed = store.IsLocal
+                    ? await ArchiveReceiver.ReceiveAsync(host, ArchiveReceiver.Command(tmp, name, pairs), domain, partialLocal!, disks, memory, bytes, ct).ConfigureAwait(false)
+                    : await ArchiveOnHostAsync(host, RemoteCommand.Script(Scripts.ImageArchive, new[] { tmp, partialOnHost!, name }.Concat(pairs).ToArray()), domain, disks, memory, ct).ConfigureAwait(false);
             }
-            finally
+            catch (Exception e) when (pausedBySave)
             {
-                if (pausedBySave) unpauseFailed = await UnpauseAsync(host, domain, status).ConfigureAwait(false);
+                // A stream cut off with the host often leaves the unpause failing too: the paused domain is what to tell first.
+                if (await UnpauseAsync(host, domain, status).ConfigureAwait(false) is { } stuck)
+                    throw new XenHostException(stuck.ErrorId, stuck.Category, stuck.Host, $"{stuck.Message} The archive had failed: {e.Message}", e) { RecommendedAction = stuck.RecommendedAction };
+                throw;
             }
-            if (unpauseFailed is not null) throw unpauseFailed;
-            if (!archive.Succeeded) throw ScriptFailure(archive, XenErrorIds.ImageSaveFailed, $"Archiving {domain} on {host.Name} failed");
-            var parsed = ParseArchiveOutput(archive.StdOut, disks, memory);
+            if (pausedBySave && await UnpauseAsync(host, domain, status).ConfigureAwait(false) is { } unpauseFailed) throw unpauseFailed;
             status($"{host.Name}: compressed with {parsed.Compression}{(parsed.Compression == "zstd" ? "" : " (zstd is not installed on the host)")}: {parsed.ArchiveBytes} bytes for {parsed.Members.Sum(m => m.SizeBytes)} bytes of members");
 
             var image = new XenImage
@@ -209,15 +214,7 @@ public static class ImageSaver
             };
             if (store.IsLocal)
             {
-                if (Directory.Exists(partialLocal!)) Directory.Delete(partialLocal!, true);
-                Directory.CreateDirectory(partialLocal!);
-                var local = Path.Combine(partialLocal!, image.ArchiveFile);
-                status($"{host.Name}: downloading {image.ArchiveBytes} bytes to {local}");
-                await host.DownloadAsync(tmp + "/" + image.ArchiveFile, local, bytes, ct).ConfigureAwait(false);
-                var sha = await ImageStore.HashLocalAsync(local, ct).ConfigureAwait(false);
-                if (sha != image.ArchiveSha256 || new FileInfo(local).Length != image.ArchiveBytes)
-                    throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, host.Name,
-                        $"The archive of {domain} arrived with sha256 {sha} ({new FileInfo(local).Length} bytes); {host.Name} wrote {image.ArchiveSha256} ({image.ArchiveBytes} bytes). Nothing was kept; save again.");
+                // The archive arrived whole and verified (ArchiveReceiver); the manifest, then the rename, make it an image.
                 await File.WriteAllTextAsync(Path.Combine(partialLocal!, ImageStore.ManifestFile), image.ToJson(), ct).ConfigureAwait(false);
                 var final = store.ImageDirectory(name);
                 if (Directory.Exists(final))
@@ -265,6 +262,14 @@ public static class ImageSaver
         }
     }
 
+    /// <summary>image-archive.sh: the archive written into the repository's NAME.partial on the host, its report on stdout.</summary>
+    private static async Task<ArchiveOutput> ArchiveOnHostAsync(HostConnection host, RemoteCommand archive, string domain, IReadOnlyList<string> disks, string memory, CancellationToken ct)
+    {
+        var result = await host.RunAsync(archive, ct).ConfigureAwait(false);
+        if (!result.Succeeded) throw ScriptFailure(result, XenErrorIds.ImageSaveFailed, $"Archiving {domain} on {host.Name} failed");
+        return ParseArchiveOutput(result.StdOut, disks, memory);
+    }
+
     private static async Task RemoveTempAsync(HostConnection host, HostJournal journal, string dir, string domain, string? pool, CancellationToken ct) =>
         await RunOrThrow(host, StagingDirectory.Remove(journal, dir, domain, pool), XenErrorIds.ImageSaveFailed, ct).ConfigureAwait(false);
 
@@ -277,7 +282,7 @@ public static class ImageSaver
         if (!result.Succeeded) throw ScriptFailure(result, errorId, $"'{Short(command.Display)}' failed on {host.Name}");
     }
 
-    private static string Short(string line) => line.Length <= 200 ? line : line[..200] + "...";
+    internal static string Short(string line) => line.Length <= 200 ? line : line[..200] + "...";
 
     /// <summary>A failed image script: its marker decides the error id.</summary>
     internal static XenHostException ScriptFailure(CommandResult result, string errorId, string what)
@@ -306,11 +311,13 @@ public static class ImageSaver
         string? compression = null, file = null, sha = null;
         long size = -1;
         var members = new List<ImageMember>();
+        // Each member the save asked for, once: the manifest says what the host reported, nothing more or less.
+        var expected = new HashSet<string>(disks.Select((_, i) => $"disk-{i}").Append(MemoryMember), StringComparer.Ordinal);
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var f = line.Split(' ');
             if (f[0] == "compression" && f.Length == 2) compression = f[1];
-            else if (f[0] == "member" && f.Length == 4)
+            else if (f[0] == "member" && f.Length == 4 && expected.Remove(f[1]))
             {
                 var isMemory = f[1] == MemoryMember;
                 var original = isMemory ? memory : disks[int.Parse(f[1]["disk-".Length..], CultureInfo.InvariantCulture)];
@@ -318,7 +325,7 @@ public static class ImageSaver
             }
             else if (f[0] == "archive" && f.Length == 4) { file = f[1]; size = long.Parse(f[2], CultureInfo.InvariantCulture); sha = f[3]; }
         }
-        if (compression is null || file is null || sha is null || members.Count != disks.Count + 1)
+        if (compression is null || file is null || sha is null || expected.Count > 0)
             throw new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
         return new ArchiveOutput(compression, members, file, size, sha);
     }

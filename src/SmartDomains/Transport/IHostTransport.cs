@@ -23,6 +23,14 @@ public interface IHostTransport : IDisposable
     /// <summary>Runs one command line and returns its result, whatever its exit code.</summary>
     Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs one command line and copies its standard output into <paramref name="stdout"/> as it arrives (progress counts
+    /// the bytes copied), for output too big to hold in memory. The result's StdOut is empty; its exit code and StdErr are
+    /// as <see cref="RunAsync"/> gives them. A connection lost midway throws <see cref="XenHostException"/> (HostUnreachable),
+    /// and so does a stream that sends nothing for the command timeout (which counts from the last byte, not the start).
+    /// </summary>
+    Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken);
+
     /// <summary>Copies a local file to a path on the host (SFTP over SSH), reporting bytes sent. The remote directory must exist.</summary>
     Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken);
 

@@ -28,7 +28,14 @@ public sealed class LocalTransport : IHostTransport
                 "Local hosts need a POSIX shell at /bin/sh.");
     }
 
-    public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
+    public Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken) =>
+        RunProcessAsync(command, null, null, cancellationToken);
+
+    public Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        RunProcessAsync(command, stdout ?? throw new ArgumentNullException(nameof(stdout)), progress, cancellationToken);
+
+    /// <summary>Runs the command under /bin/sh; its stdout is returned as text, or copied into <paramref name="sink"/>.</summary>
+    private async Task<CommandResult> RunProcessAsync(RemoteCommand command, Stream? sink, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var psi = new ProcessStartInfo("/bin/sh")
@@ -43,31 +50,43 @@ public sealed class LocalTransport : IHostTransport
         foreach (var (key, value) in _info.Environment) psi.Environment[key] = value;
 
         using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await WriteInputAsync(process, command.StandardInput, cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_info.CommandTimeout);
+        var stdout = sink is null
+            ? process.StandardOutput.ReadToEndAsync(timeout.Token)
+            : CopyAsync(process.StandardOutput.BaseStream, sink, OutputCopy.RestartingTimer(timeout, _info.CommandTimeout, progress), timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await WriteInputAsync(process, command.StandardInput, cancellationToken).ConfigureAwait(false);
+        string output;
         try
         {
+            // The end of stdout first: a sink that fails (a full disk) must stop the command, not wait for it.
+            output = await stdout.ConfigureAwait(false);
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            if (cancellationToken.IsCancellationRequested) throw;
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+            if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) throw;
+            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name, sink is null
+                ? $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s."
+                : $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
         }
         return new CommandResult
         {
             Host = _info.Name,
             CommandLine = command.Display,
             ExitCode = process.ExitCode,
-            StdOut = await stdout.ConfigureAwait(false),
+            StdOut = output,
             StdErr = await stderr.ConfigureAwait(false),
             Duration = watch.Elapsed,
         };
+    }
+
+    private static async Task<string> CopyAsync(Stream source, Stream sink, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await OutputCopy.CopyAsync(source, sink, progress, cancellationToken).ConfigureAwait(false);
+        return "";
     }
 
     /// <summary>Sends the command's standard input (if any) and closes it; a command that exits early is not an error here.</summary>

@@ -30,7 +30,8 @@ public sealed class ScriptRunner : IDisposable
         return d.TrimEnd('/');
     }
 
-    public sealed record Result(int Exit, string Out, string Err);
+    /// <summary>What a script did; <see cref="Bytes"/> is stdout as bytes (an archive), <see cref="Out"/> the same as text.</summary>
+    public sealed record Result(int Exit, string Out, string Err, byte[] Bytes);
 
     public Result Run(string shell, HostScript script, string[] values, string? stdin = null, string? path = null)
     {
@@ -46,7 +47,8 @@ public sealed class ScriptRunner : IDisposable
         if (path is not null) psi.Environment["PATH"] = path;
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEndAsync();
+        var stdout = new MemoryStream();
+        var output = p.StandardOutput.BaseStream.CopyToAsync(stdout);
         try
         {
             if (stdin is not null) p.StandardInput.Write(stdin);
@@ -54,7 +56,8 @@ public sealed class ScriptRunner : IDisposable
         }
         catch (IOException) { /* the script refused before reading its input */ }
         if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException($"{script.Name} under {shell} did not finish"); }
-        var result = new Result(p.ExitCode, output.Result, err.Result);
+        output.Wait();
+        var result = new Result(p.ExitCode, System.Text.Encoding.UTF8.GetString(stdout.ToArray()), err.Result, stdout.ToArray());
         AssertNothingInjected();
         return result;
     }

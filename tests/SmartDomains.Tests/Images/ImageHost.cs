@@ -49,6 +49,15 @@ public sealed class ImageHost : IDisposable
         Connection.Connect(CancellationToken.None);
     }
 
+    /// <summary>Reconnects with <paramref name="tool"/> on PATH replaced by a shell script of the given body (a fault).</summary>
+    public void ConnectWithFake(string tool, string body)
+    {
+        Connect(tool);
+        var fake = Path.Combine(Root, "bin-without-" + tool, tool);
+        File.WriteAllText(fake, "#!/bin/sh\n" + body + "\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     public string ImageDir => Connection.Host.ImageDir;
     public string ConfigDir => Connection.Host.ConfigDir;
 

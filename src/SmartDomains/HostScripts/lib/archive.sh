@@ -1,0 +1,56 @@
+#!/bin/sh
+# The members of an image archive, for image-archive.sh (the archive in a directory) and image-stream.sh (to stdout).
+# archive_members TEMP NAME PATH...: links each member into TEMP/m, flattening a qcow2 with a backing file first (so the
+#   image restores anywhere), notes its size in TEMP/s-NAME and hashes it in the background into TEMP/h-NAME. Sets
+#   archive_names and archive_pids. A source that is not a regular file fails 66.
+# archive_compressor: archive_c is zstd, else pigz, else gzip; archive_e the extension (zst or gz).
+# archive_tar TEMP: the sparse-aware tar of the members through the compressor, on stdout; each stage writes its exit
+#   code into TEMP/rc.STAGE, since a pipeline's status is only its last command's.
+# archive_check TEMP REMOVE STAGE...: waits for the background jobs, then fails 1 naming the first stage (or hash) that
+#   failed, after removing REMOVE (a half-written archive; '' for none).
+# archive_members_report TEMP: "member NAME SIZE SHA256" per member. archive_tidy TEMP: removes the scratch files.
+archive_names=''; archive_pids=''
+trap 'for _archive_pid in $archive_pids; do kill "$_archive_pid" 2>/dev/null; done' EXIT
+archive_members() {
+    _archive_t=$1; shift
+    rm -rf -- "$_archive_t/m" && mkdir -p -- "$_archive_t/m" || exit 1
+    while [ $# -ge 2 ]; do
+        _archive_n=$1; _archive_p=$2; shift 2
+        [ -f "$_archive_p" ] || fail 66 "$_archive_p is not a regular file"
+        if command -v qemu-img >/dev/null 2>&1 && qemu-img info --output=json "$_archive_p" 2>/dev/null | grep -q '"backing-filename"'; then
+            qemu-img convert -O qcow2 "$_archive_p" "$_archive_t/flat-$_archive_n" || exit 1
+            _archive_p="$_archive_t/flat-$_archive_n"
+        fi
+        stat -L -c %s -- "$_archive_p" > "$_archive_t/s-$_archive_n" || exit 1
+        { hf "$_archive_p" > "$_archive_t/h-$_archive_n"; } &
+        archive_pids="$archive_pids $!"
+        ln -s -- "$_archive_p" "$_archive_t/m/$_archive_n" || exit 1
+        archive_names="$archive_names $_archive_n"
+    done
+}
+archive_compressor() {
+    if command -v zstd >/dev/null 2>&1; then archive_c=zstd; archive_e=zst
+    elif command -v pigz >/dev/null 2>&1; then archive_c=pigz; archive_e=gz
+    else archive_c=gzip; archive_e=gz; fi
+}
+archive_tar() {
+    rm -f -- "$1"/rc.*
+    # shellcheck disable=SC2086 # the member names are Xen-safe words, split on purpose
+    { (cd "$1/m" && tar -S -h -cf - $archive_names); echo $? > "$1/rc.tar"; } |
+        { case $archive_c in zstd) zstd -q -T0 -c;; pigz) pigz -c;; *) gzip -c;; esac; echo $? > "$1/rc.z"; }
+}
+archive_check() {
+    _archive_t=$1; _archive_rm=$2; shift 2
+    _archive_hashed=0
+    for _archive_pid in $archive_pids; do wait "$_archive_pid" || _archive_hashed=1; done
+    archive_pids=''
+    for _archive_r in "$@"; do
+        _archive_v=$(cat "$_archive_t/rc.$_archive_r" 2>/dev/null || echo 1)
+        if [ "$_archive_v" != 0 ]; then [ -z "$_archive_rm" ] || rm -f -- "$_archive_rm"; fail 1 "$_archive_r failed ($_archive_v)"; fi
+    done
+    if [ $_archive_hashed != 0 ]; then [ -z "$_archive_rm" ] || rm -f -- "$_archive_rm"; fail 1 "hashing a member failed"; fi
+}
+archive_members_report() {
+    for _archive_n in $archive_names; do echo "member $_archive_n $(cat "$1/s-$_archive_n") $(cat "$1/h-$_archive_n")"; done
+}
+archive_tidy() { rm -rf -- "$1/m" "$1"/flat-* "$1"/s-* "$1"/h-* "$1"/rc.* "$1"/a-*; }
