@@ -21,7 +21,9 @@ need tar
 mkdir -p -- "$o" || exit 1
 archive_members "$t" "$@"
 archive_compressor
+# shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 echo "compression $archive_c"
+# shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 a="$o/$b.tar.$archive_e"
 h=$(archive_tar "$t" | { tee "$a"; echo $? > "$t/rc.tee"; } | hs) || { rm -f -- "$a"; exit 1; }
 archive_check "$t" "$a" tar z tee

@@ -23,6 +23,7 @@ need tar mkfifo dd
 report() { printf 'smartdomains-report: %s\n' "$*" >&2; }
 archive_members "$t" "$@"
 archive_compressor
+# shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 report "compression $archive_c"
 rm -f -- "$t/a-sum" "$t/a-len" && mkfifo -- "$t/a-sum" "$t/a-len" || exit 1
 { hs < "$t/a-sum" > "$t/a-sha"; } &
@@ -35,5 +36,6 @@ archive_tar "$t" | { tee -- "$t/a-sum" "$t/a-len"; echo $? > "$t/rc.tee"; } |
     { dd ibs=128k obs=4M status=none >&3; echo $? > "$t/rc.out"; }
 archive_check "$t" '' tar z tee out
 archive_members_report "$t" | while IFS= read -r line; do report "$line"; done
+# shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 report "archive $b.tar.$archive_e $(tr -d ' ' < "$t/a-bytes") $(cat "$t/a-sha")"
 archive_tidy "$t"

@@ -15,8 +15,8 @@ public static class JournaledChain
     /// <summary>One step of a chain: the journal lines around <see cref="Command"/>.</summary>
     public sealed record Link(JournaledStep Step, JournalOp Before, JournalOp After, RemoteCommand Command, bool FailedIsUndone = false);
 
-    // Printed after step N succeeded; no command of a chain prints this line.
-    internal static string Marker(int index) => $"@@smartdomains-step-{index}-done";
+    // Printed after step N succeeded.
+    internal static OutputMarker Marker(int index) => new($"step-{index}-done");
 
     /// <summary>The steps that succeeded (each its own command line and its part of stdout), and the failure of the next one, if any:
     /// the step that failed is <c>Done.Count</c>, and nothing after it ran.</summary>
@@ -34,8 +34,7 @@ public static class JournaledChain
             parts.Add(journal.AppendCommand(link.Step.Entry(link.Before)));
             parts.Add(link.Command);
             parts.Add(journal.AppendCommand(link.Step.Entry(link.After)));
-            // On a line of its own, even after output without a final newline; that one added newline is taken off again.
-            parts.Add(RemoteCommand.Of("printf", "\\n%s\\n", Marker(i)));
+            parts.Add(Marker(i).Command);
         }
         var raw = await run(RemoteCommand.All(parts.ToArray())).ConfigureAwait(false);
 
@@ -43,12 +42,10 @@ public static class JournaledChain
         var rest = raw.StdOut;
         for (var i = 0; i < links.Count; i++)
         {
-            var marker = "\n" + Marker(i) + "\n";
-            var at = rest.IndexOf(marker, StringComparison.Ordinal);
-            var done = at >= 0;
+            var done = Marker(i).TrySplit(rest, out var output, out var after);
             var result = new CommandResult
             {
-                Host = raw.Host, CommandLine = links[i].Command.CommandLine, StdOut = done ? rest[..at] : rest, StdErr = raw.StdErr,
+                Host = raw.Host, CommandLine = links[i].Command.CommandLine, StdOut = output, StdErr = raw.StdErr,
                 Duration = raw.Duration, ExitCode = done ? 0 : raw.Succeeded ? -1 : raw.ExitCode,
             };
             if (!done)
@@ -58,7 +55,7 @@ public static class JournaledChain
                 return new Outcome(results, XlFailure.ForCommand(result, links[i].Command));
             }
             results.Add(result);
-            rest = rest[(at + marker.Length)..];
+            rest = after;
         }
         return new Outcome(results, null);
     }

@@ -104,7 +104,8 @@ public sealed class PoolStarter
             try
             {
                 // The host's disk files and their directories are looked at in the same round trip, for the first storage step.
-                var files = _pool.Storage.Where(s => s.Kind != StorageKind.LogicalVolume && _pool.Domains.Any(d => d.Name == s.Domain && string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase)))
+                var here = _pool.Domains.Where(d => string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+                var files = _pool.Storage.Where(s => s.Kind != StorageKind.LogicalVolume && here.Contains(s.Domain))
                     .SelectMany(s => new[] { s.Path, StorageTargets.ParentOf(s.Path) }).Distinct(StringComparer.Ordinal).ToArray();
                 var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], new HostJournal(_hosts[name]), t, files), cancellationToken), cancellationToken).ConfigureAwait(false);
                 var record = PoolRecord.ForHost(_pool, name);

@@ -144,7 +144,7 @@ public static class LivenessChecker
         var listV = RemoteCommand.Xl("list", "-v", check.Domain);
         var probe = !check.StateOnly && address is not null ? ProbeCommand(check, address, patienceSeconds) : null;
         var command = wantConfig ? RemoteCommand.All(listV, RemoteCommand.Xl("list", "-l", check.Domain))
-            : probe is not null ? RemoteCommand.All(listV, RemoteCommand.Of("echo", ProbeFollows), probe)
+            : probe is not null ? RemoteCommand.All(listV, ProbeFollows.Command, probe)
             : listV;
         var raw = await host.RunAsync(command, ct).ConfigureAwait(false);
         var (xl, probed) = probe is null ? (raw, null) : SplitAtProbe(raw);
@@ -222,8 +222,8 @@ public static class LivenessChecker
         Interpret(host, check, address, run, result);
     }
 
-    // Between xl list's output and the probe's: a line neither prints.
-    private const string ProbeFollows = "@@smartdomains-probe";
+    // Between xl list's output and the probe's.
+    private static readonly OutputMarker ProbeFollows = new("probe");
 
     /// <summary>liveness-probe.bash under timeout, which bounds the whole probe (exit 124).</summary>
     private static RemoteCommand ProbeCommand(LivenessCheck check, string address, int patienceSeconds) =>
@@ -237,14 +237,11 @@ public static class LivenessChecker
     /// </summary>
     private static (CommandResult Xl, CommandResult? Probe) SplitAtProbe(CommandResult raw)
     {
-        var marker = ProbeFollows + "\n";
-        var at = raw.StdOut.IndexOf(marker, StringComparison.Ordinal);
-        if (at < 0 || (at > 0 && raw.StdOut[at - 1] != '\n')) return (raw, null);
-        var xl = new CommandResult { Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = 0, StdOut = raw.StdOut[..at], StdErr = "", Duration = raw.Duration };
+        if (!ProbeFollows.TrySplit(raw.StdOut, out var listed, out var probed)) return (raw, null);
+        var xl = new CommandResult { Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = 0, StdOut = listed, StdErr = "", Duration = raw.Duration };
         var probe = new CommandResult
         {
-            Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = raw.ExitCode, StdOut = raw.StdOut[(at + marker.Length)..],
-            StdErr = raw.StdErr, Duration = raw.Duration,
+            Host = raw.Host, CommandLine = raw.CommandLine, ExitCode = raw.ExitCode, StdOut = probed, StdErr = raw.StdErr, Duration = raw.Duration,
         };
         return (xl, probe);
     }

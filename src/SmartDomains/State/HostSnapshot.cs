@@ -12,10 +12,9 @@ namespace SmartDomains.State;
 /// </summary>
 public sealed class HostSnapshot
 {
-    // Between xl's output and the journal's: a line xl list never prints. Between the journal and the stat lines: a line that
-    // is not JSON, so no journal line can be it.
-    private const string JournalFollows = "@@smartdomains-journal";
-    private const string StatFollows = "@@smartdomains-stat";
+    // Between xl's output and the journal's, and between the journal and the stat lines.
+    private static readonly OutputMarker JournalFollows = new("journal");
+    private static readonly OutputMarker StatFollows = new("stat");
 
     public required HostConnection Connection { get; init; }
     public required IReadOnlyList<XenDomain> Domains { get; init; }
@@ -39,25 +38,22 @@ public sealed class HostSnapshot
         params string[] paths)
     {
         var list = RemoteCommand.Xl("list", "-v");
-        var steps = new List<RemoteCommand> { list, RemoteCommand.Of("echo", JournalFollows), journal.ReadCommand };
-        if (paths.Length > 0) steps.AddRange(new[] { RemoteCommand.Of("echo", StatFollows), RemotePaths.StatCommand(paths) });
+        var steps = new List<RemoteCommand> { list, JournalFollows.Command, journal.ReadCommand };
+        if (paths.Length > 0) steps.AddRange(new[] { StatFollows.Command, RemotePaths.StatCommand(paths) });
         var result = await connection.RunAsync(RemoteCommand.All(steps.ToArray()), cancellationToken).ConfigureAwait(false);
-        var lines = result.StdOut.Split('\n');
-        var split = Array.IndexOf(lines, JournalFollows);
-        if (split < 0) throw XlFailure.From(result, list);
-        var statAt = paths.Length > 0 ? Array.IndexOf(lines, StatFollows, split + 1) : lines.Length;
-        if (!result.Succeeded && (paths.Length == 0 || statAt < 0)) throw journal.ReadFailed(result);
-        var journalLines = lines[(split + 1)..statAt];
-        var journalText = string.Join('\n', journalLines);
+        if (!JournalFollows.TrySplit(result.StdOut, out var listed, out var journalText)) throw XlFailure.From(result, list);
+        var statText = "";
+        var journalRead = paths.Length > 0 ? StatFollows.TrySplit(journalText, out journalText, out statText) : result.Succeeded;
+        if (!journalRead) throw journal.ReadFailed(result);
         return new HostSnapshot
         {
             Connection = connection,
-            Domains = XlListParser.Parse(string.Join('\n', lines.Take(split)) + "\n", connection.Name),
+            Domains = XlListParser.Parse(listed, connection.Name),
             Journal = new JournalState(HostJournal.Parse(journalText.Split('\n', StringSplitOptions.RemoveEmptyEntries))),
             JournalWriter = journal,
-            JournalLines = paths.Length > 0 ? journalLines.Length : journalText.Count(c => c == '\n'),   // as wc -l counts them
+            JournalLines = journalText.Count(c => c == '\n'),   // as wc -l counts them
             Paths = paths.Length == 0 ? new Dictionary<string, PathStat>()
-                : RemotePaths.ParseStat(connection, XenErrorIds.StorageFailed, result, lines[(statAt + 1)..], paths),
+                : RemotePaths.ParseStat(connection, XenErrorIds.StorageFailed, result, statText.Split('\n'), paths),
         };
     }
 }

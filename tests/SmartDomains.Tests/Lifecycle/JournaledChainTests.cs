@@ -70,7 +70,7 @@ public sealed class JournaledChainTests : IDisposable
     [Fact]
     public async Task A_step_that_prints_the_marker_text_inside_a_line_does_not_end_early()
     {
-        var marker = JournaledChain.Marker(0);
+        var marker = JournaledChain.Marker(0).Line;
         var outcome = await Run(Link("/a", RemoteCommand.Of("printf", "%s\\n", "x" + marker)), Link("/b", RemoteCommand.Of("false")));
 
         Assert.Single(outcome.Done);

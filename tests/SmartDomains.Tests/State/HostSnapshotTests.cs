@@ -56,6 +56,21 @@ public sealed class HostSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task A_torn_last_journal_line_without_a_newline_still_leaves_the_stat_lines_apart()
+    {
+        Xl("echo 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label'");
+        var entry = JournalEntry.Of(JournalOp.Done, ResourceKinds.Image, "/x.img", "web01", "p");
+        // A writer that died mid-line: no final newline, which wc -l does not count.
+        File.WriteAllText(Path.Combine(_h.StateDir, "journal.jsonl"), entry.ToJsonLine() + "\n{\"op\":\"be");
+
+        var snapshot = await HostSnapshot.ReadAsync(_h.Connection, new HostJournal(_h.Connection), CancellationToken.None, _h.Root);
+
+        Assert.True(snapshot.Paths[_h.Root].IsDirectory);
+        Assert.Equal("/x.img", Assert.Single(snapshot.Journal.Resources).Resource);
+        Assert.Equal(1, snapshot.JournalLines);
+    }
+
+    [Fact]
     public async Task A_host_without_a_journal_has_none_and_no_lines()
     {
         Xl("echo 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label'");

@@ -29,6 +29,7 @@ archive_members() {
     done
 }
 archive_compressor() {
+    # shellcheck disable=SC2034 # archive_e is for the caller's file name
     if command -v zstd >/dev/null 2>&1; then archive_c=zstd; archive_e=zst
     elif command -v pigz >/dev/null 2>&1; then archive_c=pigz; archive_e=gz
     else archive_c=gzip; archive_e=gz; fi
