@@ -57,6 +57,8 @@ public sealed class DomainBuilder
 
         var placement = reader.Object("placement");
         var liveness = reader.Object("liveness");
+        var schedule = Schedule(reader.Object("schedule"), reader);
+        var restart = Restart(reader.Object("restart"), reader);
         var domains = new List<PoolDomain>();
         foreach (var (name, index) in ExpandNames(groupName, count, nameToken, file))
         {
@@ -80,6 +82,8 @@ public sealed class DomainBuilder
                 Disks = reader.List("disks").Select((d, i) => Disk(d, i, reader)).ToArray(),
                 Network = reader.List("network").Select((n, i) => Nic(n, i, name, reader)).ToArray(),
                 Liveness = Liveness(liveness, reader),
+                Schedule = schedule,
+                Restart = restart,
                 PinnedHost = placement is null ? null : reader.With(placement).String("host"),
                 AntiAffinity = placement is null ? null : reader.With(placement).String("antiAffinity"),
                 PlacementPolicy = placement is null ? null : reader.With(placement).Typed("placement", "policy"),
@@ -202,6 +206,39 @@ public sealed class DomainBuilder
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{_poolName}/{domainName}/{index}"));
         return $"00:16:3e:{hash[0] & 0x7f:x2}:{hash[1]:x2}:{hash[2]:x2}";
+    }
+
+    private static DomainSchedule? Schedule(MergedObject? schedule, Reader reader)
+    {
+        if (schedule is null) return null;
+        var r = reader.With(schedule);
+        var windows = r.Names("windows");
+        if (windows.Count == 0) r.Error(schedule, "windows", "a schedule needs windows, such as [\"Mon-Fri 19:00-07:00\", \"Sat-Sun\"]");
+        // The validator checked what was written; a window or zone filled from a parameter is checked here.
+        var filled = r.Where("windows") is { } w && SchemaValidator.HasPlaceholder(w.Token.ToString());
+        foreach (var window in windows.Where(_ => filled))
+            if (ScheduleWindow.TryParse(window, out var error) is null) r.Error(schedule, "windows", error!);
+        var zone = r.String("timeZone");
+        if (zone is not null && r.Where("timeZone") is { } z && SchemaValidator.HasPlaceholder(z.Token.ToString()) && TimeZones.Find(zone) is null)
+            r.Error(schedule, "timeZone", TimeZones.Unknown("timeZone", zone));
+        return new DomainSchedule
+        {
+            Windows = windows,
+            TimeZone = zone,
+            Outside = Enum.Parse<OutsideAction>(r.Typed("schedule", "outside") ?? "shutdown", ignoreCase: true),
+        };
+    }
+
+    private static RestartPolicy Restart(MergedObject? restart, Reader reader)
+    {
+        if (restart is null) return new RestartPolicy();
+        var r = reader.With(restart);
+        return new RestartPolicy
+        {
+            Retries = r.Integer("retries", 0, 1000) ?? RestartPolicy.DefaultRetries,
+            ResetAfter = r.Duration("resetAfter") ?? RestartPolicy.DefaultResetAfter,
+            GuestPoweroff = Enum.Parse<GuestPoweroffAction>(r.Typed("restart", "guestPoweroff") ?? "leave", ignoreCase: true),
+        };
     }
 
     private static LivenessProbe Liveness(MergedObject? liveness, Reader reader)

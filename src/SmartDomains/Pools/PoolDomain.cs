@@ -25,6 +25,9 @@ public sealed class PoolDomain
     public string? PinnedHost { get; init; }
     public string? AntiAffinity { get; init; }
     public string? PlacementPolicy { get; init; }
+    /// <summary>When it runs and what happens outside (null: it always runs).</summary>
+    public DomainSchedule? Schedule { get; init; }
+    public RestartPolicy Restart { get; init; } = new();
     /// <summary>Names of the domains this one waits for (already expanded).</summary>
     public IReadOnlyList<string> DependsOn { get; set; } = Array.Empty<string>();
     /// <summary>The templates that produced this domain, nearest first.</summary>

@@ -69,9 +69,18 @@ public sealed class PoolLoader
             Description = root["description"]?.ToString(),
             SourceFile = file,
             PlacementPolicy = root["placement"]?["policy"]?.ToString() ?? "spread",
+            Images = Images(root["images"] as JObject, file),
             Domains = domains,
             Stages = stages,
         };
+    }
+
+    /// <summary>Repository paths relative to the pool file's folder, made absolute.</summary>
+    private static PoolImages Images(JObject? images, string file)
+    {
+        string? Path(string key) => images?[key] is { Type: JTokenType.String } t
+            ? System.IO.Path.GetFullPath((string)t!, System.IO.Path.GetDirectoryName(file) ?? ".") : null;
+        return new PoolImages { Base = Path("base"), Saved = Path("saved") };
     }
 
     private static void CheckDuplicates(List<PoolDomain> domains, JArray? declarations, string file, PoolDiagnostics diagnostics)

@@ -1,7 +1,7 @@
 namespace SmartDomains.Pools;
 
 /// <summary>The shape of a value in a pool file.</summary>
-public enum FieldKind { String, Integer, Size, Duration, Boolean, NameOrNames, Parameters, Object, ObjectList, ObjectMap }
+public enum FieldKind { String, Integer, Size, Duration, Boolean, NameOrNames, Parameters, Object, ObjectList, ObjectMap, Windows, TimeZone }
 
 /// <param name="Type">For a string that reaches a host: the type its value must have (after placeholders are filled).</param>
 public sealed record FieldSpec(FieldKind Kind, string? ObjectName = null, string[]? Allowed = null, long Min = long.MinValue, long Max = long.MaxValue,
@@ -21,6 +21,8 @@ public sealed record FieldSpec(FieldKind Kind, string? ObjectName = null, string
 public static class PoolSchema
 {
     public static readonly string[] DomainTypes = { "pv", "pvh", "hvm" };
+    public static readonly string[] OutsideActions = { "save", "shutdown", "destroy" };
+    public static readonly string[] GuestPoweroffActions = { "leave", "restart" };
     public static readonly string[] CrashActions = { "destroy", "restart", "rename-restart", "preserve", "coredump-destroy", "coredump-restart", "soft-reset" };
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, FieldSpec>> Objects =
@@ -33,6 +35,7 @@ public static class PoolSchema
                 ["include"] = new(FieldKind.NameOrNames),
                 ["parameters"] = new(FieldKind.Parameters),
                 ["placement"] = new(FieldKind.Object, "poolPlacement"),
+                ["images"] = new(FieldKind.Object, "poolImages"),
                 ["templates"] = new(FieldKind.ObjectMap, "template"),
                 ["domains"] = new(FieldKind.ObjectList, "domain"),
             },
@@ -45,6 +48,23 @@ public static class PoolSchema
             ["poolPlacement"] = new Dictionary<string, FieldSpec>
             {
                 ["policy"] = new(FieldKind.String, Allowed: new[] { "spread", "pack" }),
+            },
+            ["poolImages"] = new Dictionary<string, FieldSpec>
+            {
+                ["base"] = new(FieldKind.String),
+                ["saved"] = new(FieldKind.String),
+            },
+            ["schedule"] = new Dictionary<string, FieldSpec>
+            {
+                ["windows"] = new(FieldKind.Windows),
+                ["timeZone"] = new(FieldKind.TimeZone),
+                ["outside"] = new(FieldKind.String, Allowed: OutsideActions),
+            },
+            ["restart"] = new Dictionary<string, FieldSpec>
+            {
+                ["retries"] = new(FieldKind.Integer, Min: 0, Max: 1000),
+                ["resetAfter"] = new(FieldKind.Duration),
+                ["guestPoweroff"] = new(FieldKind.String, Allowed: GuestPoweroffActions),
             },
             ["template"] = DomainFields(withName: false),
             ["domain"] = DomainFields(withName: true),
@@ -106,6 +126,8 @@ public static class PoolSchema
             ["network+"] = new(FieldKind.ObjectList, "nic"),
             ["liveness"] = new(FieldKind.Object, "liveness"),
             ["placement"] = new(FieldKind.Object, "placement"),
+            ["schedule"] = new(FieldKind.Object, "schedule"),
+            ["restart"] = new(FieldKind.Object, "restart"),
             ["dependsOn"] = new(FieldKind.NameOrNames),
             ["dependsOn+"] = new(FieldKind.NameOrNames),
             ["parameters"] = new(FieldKind.Parameters),

@@ -67,6 +67,20 @@ public sealed class SchemaValidator
                 }
                 else Expect(value, key, "a name or a list of names", JTokenType.String);
                 break;
+            case FieldKind.Windows:
+                var windows = value.Type == JTokenType.Array ? value.Children().ToArray() : new[] { value };
+                if (value.Type == JTokenType.Array && windows.Length == 0)
+                    _diagnostics.Add(_file, value, $"{key} is empty; leave the schedule out for a domain that always runs");
+                foreach (var item in windows)
+                    if (Expect(item, key, "a window (string) or a list of windows", JTokenType.String) && !HasPlaceholder((string)item!)
+                        && ScheduleWindow.TryParse((string)item!, out var windowError) is null)
+                        _diagnostics.Add(_file, item, windowError!);
+                break;
+            case FieldKind.TimeZone:
+                if (Expect(value, key, "an IANA time zone such as \"Europe/Zurich\"", JTokenType.String) && !HasPlaceholder((string)value!)
+                    && TimeZones.Find((string)value!) is null)
+                    _diagnostics.Add(_file, value, TimeZones.Unknown(key, (string)value!));
+                break;
             case FieldKind.Parameters:
                 if (!Expect(value, key, "an object of name: value pairs", JTokenType.Object)) return;
                 foreach (var p in ((JObject)value).Properties())
@@ -117,6 +131,7 @@ public sealed class SchemaValidator
         "pool" => "the pool",
         "library" => "a template library",
         "poolPlacement" => "the pool's placement",
+        "poolImages" => "the pool's images",
         _ => "a " + kind,
     };
 }
