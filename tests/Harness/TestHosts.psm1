@@ -7,7 +7,7 @@ Set-StrictMode -Version 3.0
 $script:Helper = Join-Path $PSScriptRoot 'testhost.sh'
 $script:RunDir = '/run/smartdomains-testhosts'           # markers (owner PID per host) and the lock
 $script:CreatedPathsFile = Join-Path $script:RunDir 'created-mountpoints.txt'
-$script:MountPoints = '/etc/xen', '/var/lib/xen', '/var/lib/smartdomains', '/usr/local/sbin'
+$script:MountPoints = '/etc/xen', '/var/lib/xen', '/var/lib/smartdomains', '/usr/local/sbin', '/var/log/xen'
 $script:Watchdogs = @{}   # prefix -> PID of this process's watchdog (see Start-OwnerWatchdog)
 
 #region native commands
@@ -227,6 +227,7 @@ function New-TestHostObject {
         EtcXen             = Join-Path $fs 'etc-xen'
         VarLibXen          = $varLibXen
         StateDir           = Join-Path $fs 'var-lib-smartdomains'
+        XlLogDir           = Join-Path $fs 'var-log-xen'
         EmulatorStateDir   = Join-Path $varLibXen 'emulator'
         ImagesDir          = Join-Path $varLibXen 'images'
         XlDir              = Join-Path $fs 'usr-local-sbin'
@@ -325,7 +326,7 @@ function Set-TestHostSetting {
 
 function Initialize-HostDirectory {
     param([Parameter(Mandatory)] $TestHost, [hashtable] $Settings)
-    foreach ($d in $TestHost.EtcXen, $TestHost.StateDir, $TestHost.EmulatorStateDir, $TestHost.ImagesDir, $TestHost.XlDir) {
+    foreach ($d in $TestHost.EtcXen, $TestHost.StateDir, $TestHost.EmulatorStateDir, $TestHost.ImagesDir, $TestHost.XlDir, $TestHost.XlLogDir) {
         $null = [System.IO.Directory]::CreateDirectory($d)
     }
     $null = New-Item -ItemType File -Path (Join-Path $TestHost.Dir 'fs/empty-bashrc')
@@ -343,6 +344,7 @@ function Get-MountSpec {
     "bind:$($TestHost.VarLibXen):/var/lib/xen"
     "bind:$($TestHost.StateDir):/var/lib/smartdomains"
     "bind:$($TestHost.XlDir):/usr/local/sbin"
+    "bind:$($TestHost.XlLogDir):/var/log/xen"
     # pyenv in root's .bashrc makes every ssh command ~0.5 s slower.
     if (Test-Path /root/.bashrc) { "bind:$(Join-Path $TestHost.Dir 'fs/empty-bashrc'):/root/.bashrc" }
     if ($TestHost.TmpfsSizeMiB -gt 0) { "tmpfs:$($TestHost.TmpfsSizeMiB):/var/lib/xen/images" }

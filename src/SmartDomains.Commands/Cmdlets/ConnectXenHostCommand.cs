@@ -81,6 +81,11 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     [ValidateNotNullOrEmpty]
     public string StateDir { get; set; } = HostPaths.XenDefaults.StateDir;
 
+    [Parameter(ParameterSetName = LocalSet)]
+    [Parameter(ParameterSetName = SshSet)]
+    [ValidateNotNullOrEmpty]
+    public string XlLogDir { get; set; } = HostPaths.DefaultXlLogDir;
+
     /// <summary>
     /// The vif hotplug script every domain on the host gets: one of Xen's (vif-bridge, vif-route, vif-nat, vif-openvswitch,
     /// vif2) or a script under /etc/xen/scripts/. An operator setting, never a pool value.
@@ -103,6 +108,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
         Refuse(nameof(ConfigDir), ConfigDir, SmartDomains.Pools.HostValues.AbsolutePath);
         Refuse(nameof(ImageDir), ImageDir, SmartDomains.Pools.HostValues.AbsolutePath);
         Refuse(nameof(StateDir), StateDir, SmartDomains.Pools.HostValues.AbsolutePath);
+        Refuse(nameof(XlLogDir), XlLogDir, SmartDomains.Pools.HostValues.AbsolutePath);
     }
 
     private void Refuse(string parameter, string value, SmartDomains.Pools.HostValueType type)
@@ -188,7 +194,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
         return info.WithCredential(Credential?.GetNetworkCredential());
     }
 
-    private HostPaths Paths() => new(ConfigDir, ImageDir, StateDir);
+    private HostPaths Paths() => new(ConfigDir, ImageDir, StateDir, XlLogDir);
 
     private static string? DefaultKeyFile()
     {

@@ -17,6 +17,8 @@ public sealed class EmulatorSettings
     /// <summary>Ports the stand-in guests answer on. Replaces the default, so [2222] means 2222 only.</summary>
     public List<int> GuestPorts { get; set; } = new() { 22 };
     public FaultSettings Faults { get; set; } = new();
+    /// <summary>xl's XEN_LOG_DIR, where the monitor of each domain logs to xl-NAME.log.</summary>
+    public string XlLogDir { get; set; } = "/var/log/xen";
     /// <summary>LVM volume groups the emulated lvcreate/lvs/lvremove/vgs see (name to size). Replaces the default.</summary>
     public Dictionary<string, VolumeGroupSettings> VolumeGroups { get; set; } = new() { ["vg0"] = new VolumeGroupSettings() };
 
@@ -65,6 +67,12 @@ public sealed class FaultSettings
     public bool SaveDiesMidway { get; set; }
     /// <summary>Test hook: after destroy, the domain lingers this long as a nameless dying domain.</summary>
     public int DyingAfterDestroyMs { get; set; }
+
+    /// <summary>Domain name (or "*") to seconds after boot at which the guest powers itself off.</summary>
+    public Dictionary<string, double> PoweroffAfterBootS { get; set; } = new();
+
+    public double? PoweroffAfter(string name) =>
+        PoweroffAfterBootS.TryGetValue(name, out var s) ? s : PoweroffAfterBootS.TryGetValue("*", out var all) ? all : null;
 
     public double? CrashAfter(string name) =>
         CrashAfterBootS.TryGetValue(name, out var s) ? s : CrashAfterBootS.TryGetValue("*", out var all) ? all : null;

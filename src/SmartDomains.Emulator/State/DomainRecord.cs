@@ -19,6 +19,8 @@ public sealed class DomainRecord
     public string? ShutdownReason { get; set; }
     /// <summary>Unix ms at which the crash fault strikes, fixed at creation.</summary>
     public long? CrashAtMs { get; set; }
+    /// <summary>Unix ms at which the guest powers itself off (the poweroff fault), fixed at creation.</summary>
+    public long? PoweroffAtMs { get; set; }
     public int? GuestPid { get; set; }
     public DomainSpec Spec { get; set; } = new();
 

@@ -7,7 +7,8 @@ namespace SmartDomains.Emulator.State;
 public static class Lifecycle
 {
     /// <returns>The domains removed (their guests should stop).</returns>
-    public static List<DomainRecord> Advance(HostState state, long nowMs)
+    /// <param name="monitor">Gets the lines xl's monitor logs for each shutdown it handles.</param>
+    public static List<DomainRecord> Advance(HostState state, long nowMs, List<MonitorLine>? monitor = null)
     {
         var removed = new List<DomainRecord>();
         foreach (var d in state.Domains.ToList())
@@ -16,6 +17,7 @@ public static class Lifecycle
             {
                 d.CrashAtMs = null;
                 d.PendingUntilMs = null;
+                Log(monitor, d, 3, d.Spec.OnCrash);
                 if (d.Spec.OnCrash == "preserve")
                 {
                     d.Status = DomainStatus.Crashed;
@@ -24,11 +26,20 @@ public static class Lifecycle
                 else { state.Domains.Remove(d); removed.Add(d); }
                 continue;
             }
+            if (d.PoweroffAtMs is { } offAt && nowMs >= offAt && d.IsRunning)
+            {
+                // The guest powers itself off: the same path as a completed xl shutdown.
+                d.PoweroffAtMs = null;
+                d.Status = DomainStatus.ShuttingDown;
+                d.ShutdownReason = "poweroff";
+                d.PendingUntilMs = offAt;
+            }
             if (d.PendingUntilMs is not { } until || nowMs < until) continue;
             d.PendingUntilMs = null;
             if (d.Status == DomainStatus.Dying) { state.Domains.Remove(d); removed.Add(d); continue; }
             if (d.Status != DomainStatus.ShuttingDown) continue;
             string action = d.ShutdownReason == "reboot" ? d.Spec.OnReboot : d.Spec.OnPoweroff;
+            Log(monitor, d, d.ShutdownReason == "reboot" ? 1 : 0, action);
             switch (action)
             {
                 case "preserve":
@@ -40,6 +51,7 @@ public static class Lifecycle
                     d.Status = DomainStatus.Running;
                     d.CreatedMs = until;
                     d.ShutdownReason = null;
+                    monitor?.Add(new MonitorLine(d.Name, MonitorLog.Waiting(d.Name, d.Domid)));
                     break;
                 default:
                     state.Domains.Remove(d); removed.Add(d);
@@ -48,4 +60,7 @@ public static class Lifecycle
         }
         return removed;
     }
+
+    private static void Log(List<MonitorLine>? monitor, DomainRecord d, int reason, string action) =>
+        monitor?.AddRange(MonitorLog.Shutdown(d.Domid, reason, action).Select(l => new MonitorLine(d.Name, l)));
 }

@@ -15,13 +15,21 @@ public sealed class StateStore
 
     public StateStore(string dir) => _dir = dir;
 
+    // Where xl's monitor logs (settings' xl_log_dir), read when a transition has something to log.
+    private string MonitorLogDir => Settings.EmulatorSettings.Load(_dir).XlLogDir;
+
+    [ThreadStatic] private static bool _inUpdate;
+
     public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>Reads without locking (for guests and read-only views), with lazy transitions applied in memory.</summary>
     public HostState Peek()
     {
         var s = Read();
-        Lifecycle.Advance(s, NowMs());
+        var monitor = new List<MonitorLine>();
+        Lifecycle.Advance(s, NowMs(), monitor);
+        // A transition xl's monitor would log is made for good, once, under the lock.
+        if (monitor.Count > 0 && !_inUpdate) Update(_ => 0);
         return s;
     }
 
@@ -29,12 +37,19 @@ public sealed class StateStore
     public T Update<T>(Func<HostState, T> change, Action<List<DomainRecord>>? onRemoved = null)
     {
         using var lk = LockFile.Acquire(LockPath);
-        var s = Read();
-        var removed = Lifecycle.Advance(s, NowMs());
-        var result = change(s);
-        Write(s);
-        onRemoved?.Invoke(removed);
-        return result;
+        _inUpdate = true;
+        try
+        {
+            var s = Read();
+            var monitor = new List<MonitorLine>();
+            var removed = Lifecycle.Advance(s, NowMs(), monitor);
+            var result = change(s);
+            Write(s);
+            if (monitor.Count > 0) MonitorLog.Append(MonitorLogDir, monitor);
+            onRemoved?.Invoke(removed);
+            return result;
+        }
+        finally { _inUpdate = false; }
     }
 
     private HostState Read()

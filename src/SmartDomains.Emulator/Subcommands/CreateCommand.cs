@@ -38,7 +38,7 @@ public static class CreateCommand
         using var xlLock = ctx.HoldXlLock();
         ctx.Sleep(ctx.Settings.LatencyMs.Create);
         var spec = DomainSpec.From(config, ctx.Store.Peek().NextDomid);
-        return EmulatedDomainBuilder.Build(ctx, config.Name, config.Uuid, spec, o.Has('p'), out _);
+        return EmulatedDomainBuilder.Build(ctx, config.Name, config.Uuid, spec, o.Has('p'), out _, monitored: !o.Has('e'));
     }
 
     /// <summary>parse_config_data: libxlutil's report, then xl's own checks; both exit like xl.</summary>

@@ -34,6 +34,7 @@ public static class DestroyCommand
             return 1;
         }
         ctx.Guests.Stop(victim.GuestPid);
+        MonitorLog.Append(ctx.Settings.XlLogDir, new[] { new MonitorLine(victim.Name, MonitorLog.Destroyed(victim.Domid)) });
         return 0;
     }
 }

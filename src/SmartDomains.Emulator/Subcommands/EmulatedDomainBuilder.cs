@@ -9,7 +9,8 @@ namespace SmartDomains.Emulator.Subcommands;
 /// </summary>
 public static class EmulatedDomainBuilder
 {
-    public static int Build(CommandContext ctx, string name, string? uuid, DomainSpec spec, bool paused, out int domid)
+    /// <param name="monitored">xl's monitor stays behind (not xl create -e): it logs "Waiting for domain ..." and each shutdown.</param>
+    public static int Build(CommandContext ctx, string name, string? uuid, DomainSpec spec, bool paused, out int domid, bool monitored = true)
     {
         var faults = ctx.Settings.Faults;
         long now = StateStore.NowMs();
@@ -40,16 +41,19 @@ public static class EmulatedDomainBuilder
                 return -1;
             }
             var crash = faults.CrashAfter(name);
+            var poweroff = faults.PoweroffAfter(name);
             state.Domains.Add(new DomainRecord
             {
                 Domid = id, Name = name, Uuid = uuid ?? Guid.NewGuid().ToString(), CreatedMs = now,
                 Status = paused ? DomainStatus.Paused : DomainStatus.Running, Spec = spec,
                 CrashAtMs = crash is { } s ? now + (long)(s * 1000) : null,
+                PoweroffAtMs = poweroff is { } p ? now + (long)(p * 1000) : null,
             });
             return id;
         });
         domid = result;
         if (result < 0) return 3;
+        if (monitored) MonitorLog.Append(ctx.Settings.XlLogDir, new[] { new MonitorLine(name, MonitorLog.Waiting(name, result)) });
         if (spec.GuestAddresses.Any())
         {
             var pid = ctx.Guests.Start(result);

@@ -52,7 +52,13 @@ public static class SaveCommand
             state.Domains.Remove(cur);
             return cur;
         });
-        if (removed != null) ctx.Guests.Stop(removed.GuestPid);
+        if (removed != null)
+        {
+            ctx.Guests.Stop(removed.GuestPid);
+            // The guest suspended for the save: its monitor logs that and exits (handle_domain_death, SHUTDOWN_suspend).
+            MonitorLog.Append(ctx.Settings.XlLogDir, new[] { MonitorLog.ShutDown(removed.Domid, 2), MonitorLog.Suspended, MonitorLog.Exiting }
+                .Select(l => new MonitorLine(removed.Name, l)));
+        }
         return 0;
     }
 }

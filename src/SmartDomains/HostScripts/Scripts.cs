@@ -13,6 +13,7 @@ public static class Scripts
     public static HostScript ConfigOwned => Get("config-owned.sh");
     public static HostScript PathAbsent => Get("path-absent.sh");
     public static HostScript PathStat => Get("path-stat.sh");
+    public static HostScript FilesTail => Get("files-tail.sh");
     public static HostScript VerifySha256 => Get("verify-sha256.sh");
     public static HostScript DirRemove => Get("dir-remove.sh");
     public static HostScript DiskFree => Get("disk-free.sh");

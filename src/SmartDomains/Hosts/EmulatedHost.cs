@@ -28,7 +28,8 @@ public static class EmulatedHost
         var paths = new HostPaths(
             Path.Combine(hostRoot, "etc", "xen"),
             Path.Combine(hostRoot, "var", "lib", "xen", "images"),
-            Path.Combine(hostRoot, "var", "lib", "smartdomains"));
+            Path.Combine(hostRoot, "var", "lib", "smartdomains"),
+            Path.Combine(hostRoot, "var", "log", "xen"));
         var stateDir = Path.Combine(hostRoot, "var", "lib", "xen", "emulator");
         foreach (var dir in new[] { paths.ConfigDir, paths.ImageDir, paths.StateDir, stateDir }) Directory.CreateDirectory(dir);
         // A module installed from a nupkg loses exec bits: the xl and LVM wrappers get them back here.
@@ -39,6 +40,7 @@ public static class EmulatedHost
             File.WriteAllText(settings, new Newtonsoft.Json.Linq.JObject
             {
                 ["hostname"] = name,
+                ["xl_log_dir"] = paths.XlLogDir,
                 ["guest_ports"] = new Newtonsoft.Json.Linq.JArray(22, 2222),
             }.ToString());
         var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";

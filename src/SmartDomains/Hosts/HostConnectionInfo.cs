@@ -37,7 +37,9 @@ public sealed class HostConnectionInfo
 }
 
 /// <summary>Where a host keeps xl configs, images and the module's state. Xen's usual defaults unless told otherwise.</summary>
-public sealed record HostPaths(string ConfigDir, string ImageDir, string StateDir)
+/// <param name="XlLogDir">xl's XEN_LOG_DIR, where each domain's monitor logs its shutdowns (xl-NAME.log).</param>
+public sealed record HostPaths(string ConfigDir, string ImageDir, string StateDir, string XlLogDir = HostPaths.DefaultXlLogDir)
 {
+    public const string DefaultXlLogDir = "/var/log/xen";
     public static readonly HostPaths XenDefaults = new("/etc/xen", "/var/lib/xen/images", "/var/lib/smartdomains");
 }

@@ -9,14 +9,19 @@ public sealed class HostLayout
     private readonly string? _stateDir;
 
     /// <param name="stateDir">Null where only config and image paths are needed (planning knows no state dir).</param>
-    public HostLayout(string configDir, string imageDir, string? stateDir)
+    public HostLayout(string configDir, string imageDir, string? stateDir, string xlLogDir = HostPaths.DefaultXlLogDir)
     {
         ConfigDir = Trim(configDir);
         ImageDir = Trim(imageDir);
         _stateDir = stateDir is null ? null : Trim(stateDir);
+        XlLogDir = Trim(xlLogDir);
     }
 
-    public HostLayout(HostPaths paths) : this(paths.ConfigDir, paths.ImageDir, paths.StateDir) { }
+    public HostLayout(HostPaths paths) : this(paths.ConfigDir, paths.ImageDir, paths.StateDir, paths.XlLogDir) { }
+
+    public string XlLogDir { get; }
+    /// <summary>The log of a domain's xl monitor: XLLOGDIR/xl-NAME.log (do_daemonize in xl_utils.c).</summary>
+    public string MonitorLog(string domain) => $"{XlLogDir}/xl-{domain}.log";
 
     /// <summary>The directories without a trailing '/' ("" for the root itself, so "/x" still joins right).</summary>
     public string ConfigDir { get; }

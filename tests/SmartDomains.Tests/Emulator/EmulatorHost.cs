@@ -10,6 +10,9 @@ public sealed class EmulatorHost : IDisposable
 {
     public string Dir { get; } = Path.Combine(Path.GetTempPath(), "xlemu-" + Guid.NewGuid().ToString("N")[..10]);
     public string StateDir => Path.Combine(Dir, "state");
+    /// <summary>xl's XEN_LOG_DIR for this host: the monitor logs xl-NAME.log here.</summary>
+    public string LogDir => Path.Combine(Dir, "log");
+    public string MonitorLog(string domain) => File.ReadAllText(Path.Combine(LogDir, $"xl-{domain}.log"));
 
     public sealed record Result(int Code, string Out, string Err);
 
@@ -24,7 +27,7 @@ public sealed class EmulatorHost : IDisposable
     {
         Directory.CreateDirectory(StateDir);
         var s = JObject.Parse(System.Text.Json.JsonSerializer.Serialize(
-            new EmulatorSettings { Hostname = "testhost", GuestBootDelayMs = 100 }, EmulatorJson.Default.EmulatorSettings));
+            new EmulatorSettings { Hostname = "testhost", GuestBootDelayMs = 100, XlLogDir = LogDir }, EmulatorJson.Default.EmulatorSettings));
         settings?.Invoke(s);
         File.WriteAllText(Path.Combine(StateDir, "settings.json"), s.ToString());
     }

@@ -58,6 +58,24 @@ public sealed class FileScriptContractTests : IDisposable
     }
 
     [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
+    public void FilesTail_reports_each_file_by_position_and_the_absent_ones(string shell, string hostile)
+    {
+        var dir = _run.Dir(hostile);
+        var a = Path.Combine(dir, hostile + ".log");
+        File.WriteAllText(a, "one\n$(touch PWNED)\nthree\n");
+        var b = Path.Combine(dir, "no-newline");
+        File.WriteAllText(b, "last");
+        string[] paths = { a, Path.Combine(dir, "absent"), b, dir };
+        var r = _run.Run(shell, Scripts.FilesTail, new[] { "2", "@@m" }.Concat(paths).ToArray());
+        ScriptRunner.AssertExit(Scripts.FilesTail, HostScriptExit.Ok, r);
+        Assert.Equal("\n@@m 1\n$(touch PWNED)\nthree\n\n@@m 0\n\n@@m 1\nlast\n@@m 0\n", r.Out);
+        var texts = global::SmartDomains.Remote.RemoteFiles.ParseTail(
+            _run.Run(shell, Scripts.FilesTail, new[] { "2", "@@smartdomains-file" }.Concat(paths).ToArray()).Out, paths.Length);
+        Assert.Equal(new[] { "$(touch PWNED)\nthree\n", null, "last", null }, texts);
+        Assert.False(File.Exists(Path.Combine(_run.Root, "PWNED")));
+    }
+
+    [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
     public void PathStat_prints_one_line_per_path(string shell, string hostile)
     {
         var dir = _run.Dir(hostile);
