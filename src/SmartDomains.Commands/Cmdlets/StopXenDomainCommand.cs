@@ -19,5 +19,5 @@ public sealed class StopXenDomainCommand : XenDomainActionCmdlet
     protected override bool ForceRequested => Force;
     protected override IReadOnlyList<string> Describe(string domain) => DomainOperations.Describe(Action, domain, null, TimeSpan.FromSeconds(TimeoutSeconds), Force);
     private protected override Task<DomainActionResult> ActAsync(DomainOperations operations, string domain, CancellationToken ct) =>
-        operations.StopAsync(domain, Force, TimeSpan.FromSeconds(TimeoutSeconds), ct);
+        operations.StopAsync(domain, Force, TimeSpan.FromSeconds(TimeoutSeconds), ct, hold: true);
 }

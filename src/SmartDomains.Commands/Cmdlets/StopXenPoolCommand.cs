@@ -44,7 +44,7 @@ public sealed class StopXenPoolCommand : XenCmdlet
             var all = new List<DomainActionResult>();
             foreach (var stage in stages)
             {
-                var done = await Task.WhenAll(stage.Select(d => new DomainOperations(byName[d.Host!]).StopAsync(d.Name, Force, timeout, Cancellation, onlyOurs: true))).ConfigureAwait(false);
+                var done = await Task.WhenAll(stage.Select(d => new DomainOperations(byName[d.Host!]).StopAsync(d.Name, Force, timeout, Cancellation, onlyOurs: true, hold: true))).ConfigureAwait(false);
                 foreach (var r in done) log?.StateChanged(pool.Name, r.Domain, r.Host, r.Status == DomainActionStatus.Failed ? "StopFailed" : "Stopped", r.Message);
                 all.AddRange(done);
             }

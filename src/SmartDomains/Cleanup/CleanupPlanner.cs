@@ -26,6 +26,7 @@ public static class CleanupPlanner
     {
         ResourceKinds.Domain, ResourceKinds.Config, ResourceKinds.Image, ResourceKinds.Volume,
         ResourceKinds.BaseImage, ResourceKinds.Directory, ResourceKinds.Pool, Images.ImageResourceKinds.Temp, Images.ImageResourceKinds.SavedImage,
+        DomainMarks.Hold, DomainMarks.Restarts, DomainMarks.WindowSave,
     };
 
     /// <summary>Removes one staging directory the module made (a save or restore temp dir, a repository's NAME.partial).</summary>
@@ -150,6 +151,10 @@ public static class CleanupPlanner
             i.Commands.Add(StorageUndo.RemoveEmptyDirectory(r.Resource).Display + "   # refuses a directory that is not empty");
             items.Add(i);
         }
+
+        // 5b. Holds, restart budgets and window saves are records only: forgotten with the pool's domains.
+        foreach (var r in live.Where(r => DomainMarks.Kinds.Contains(r.Kind) && InPool(r) && !KeptDomain(r)))
+            items.Add(Item(r, CleanupActions.Forget));
 
         // 6. Pool records last: the pool is forgotten on this host once all of it here is gone.
         foreach (var r in live.Where(r => r.Kind == ResourceKinds.Pool && InPool(r)))

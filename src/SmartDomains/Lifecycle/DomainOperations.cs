@@ -56,16 +56,22 @@ public sealed class DomainOperations
     {
         return await Act("Start", domain, async (result, journal, running) =>
         {
-            if (running is not null && running.State != DomainState.Crashed) return Nothing(result, $"already running (domid {running.DomId})");
+            var ended = running is { State: DomainState.Crashed or DomainState.Shutdown };
+            // An operator's start lifts a hold and gives the restart budget back, even when the domain already runs.
+            var lifted = await LiftMarksAsync(journal, domain, ct).ConfigureAwait(false);
+            if (running is not null && !ended) return Nothing(result, $"already running (domid {running.DomId}){lifted}");
             var config = ConfigPathOf(journal, domain) ?? throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"SmartDomains has no config for {domain} on {_host.Name}; start it with Start-XenPool, or with xl create yourself.");
+            // What is left of a crashed or shut-down domain holds its name: it goes first.
+            if (ended) await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct, allowFailure: true).ConfigureAwait(false);
             await RunJournaled(domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
-            return Done(result, $"created from {config}");
+            return Done(result, $"created from {config}{lifted}");
         }, ct).ConfigureAwait(false);
     }
 
     /// <param name="onlyOurs">Leave a domain alone unless the journal says the module created it (pool-wide stops).</param>
-    public async Task<DomainActionResult> StopAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct, bool onlyOurs = false)
+    /// <param name="hold">An operator's stop: journal a hold, so Sync-XenPool leaves the domain stopped until Start-XenDomain.</param>
+    public async Task<DomainActionResult> StopAsync(string domain, bool force, TimeSpan timeout, CancellationToken ct, bool onlyOurs = false, bool hold = false)
     {
         return await Act("Stop", domain, async (result, journal, running) =>
         {
@@ -84,6 +90,11 @@ public sealed class DomainOperations
                     $"{domain} on {_host.Name} did not shut down within {timeout.TotalSeconds:0} s.")
                 { RecommendedAction = "Run Stop-XenDomain -Force to destroy it." };
             if (!outcome.Succeeded) throw XlFailure.ForCommand(outcome, command);
+            if (ours && hold)
+            {
+                await _journal.AppendAsync(DomainMarks.Held(domain, made!.Pool, "operator", DateTimeOffset.UtcNow), ct).ConfigureAwait(false);
+                return Done(result, (force ? "destroyed" : "shut down") + "; held: Sync-XenPool leaves it stopped until Start-XenDomain");
+            }
             return Done(result, force ? "destroyed" : "shut down");
         }, ct).ConfigureAwait(false);
     }
@@ -138,6 +149,24 @@ public sealed class DomainOperations
             }
             return result.Removed.Count == 0 ? Nothing(result, "nothing of it was recorded") : Done(result, $"removed {result.Removed.Count} resources");
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Lifts a hold and resets the restart budget, if the journal has them; says so for the result's message.</summary>
+    private async Task<string> LiftMarksAsync(JournalState journal, string domain, CancellationToken ct)
+    {
+        var pool = journal.Find(ResourceKinds.Domain, domain)?.Pool;
+        var said = "";
+        if (DomainMarks.HoldOf(journal, domain) is not null)
+        {
+            await _journal.AppendAsync(DomainMarks.Lifted(domain, pool), ct).ConfigureAwait(false);
+            said += "; its hold is lifted";
+        }
+        if (journal.Find(DomainMarks.Restarts, domain) is { Exists: true })
+        {
+            await _journal.AppendAsync(DomainMarks.RestartsReset(domain, pool), ct).ConfigureAwait(false);
+            said += "; its restart budget is reset";
+        }
+        return said;
     }
 
     private async Task<DomainActionResult> Act(string action, string domain,

@@ -20,6 +20,8 @@ public sealed class PoolStartOptions
     /// <summary>The most one step (one host round trip) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public ImageRepository? Images { get; init; }
+    /// <summary>Start only these domains (Sync-XenPool); the others are left as they are and count for dependencies as found.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
     /// <summary>Also require an SSH banner from guests whose probe port is 22.</summary>
     public bool CheckSshBanner { get; init; }
 }

@@ -50,7 +50,7 @@ public sealed class PoolStarter
             var made = snapshot.Journal.Find(ResourceKinds.Domain, domain.Name);
             if (made is not { Removed: false } || !DomainIdentity.IsTheOneMade(made, running.Uuid))
                 return new[] { new PlannedStep(on, "Leave it alone: a domain of this name runs and SmartDomains did not create it (XenDomainConflict)", Array.Empty<string>()) };
-            if (running.State != DomainState.Crashed)
+            if (running.State is not (DomainState.Crashed or DomainState.Shutdown))
                 return new[] { new PlannedStep(on, $"Leave it running (domid {running.DomId}) and check that it is alive", Array.Empty<string>()) };
             steps.Add(new PlannedStep(on, "Destroy it: it crashed, and it is made again", new[] { RemoteCommand.Xl("destroy", domain.Name).CommandLine }));
         }
@@ -85,7 +85,9 @@ public sealed class PoolStarter
         var throttle = new HostFairThrottle(_options.ThrottleLimit);
         var runs = _pool.Domains.Select(domain => Task.Run(async () =>
         {
-            var result = await StartWhenReadyAsync(domain, alive, throttle, failFast).ConfigureAwait(false);
+            var result = _options.Only is { } only && !only.Contains(domain.Name)
+                ? LeftAsItIs(domain)
+                : await StartWhenReadyAsync(domain, alive, throttle, failFast).ConfigureAwait(false);
             alive[domain.Name].TrySetResult(result);
             if (result.Status == DomainStartStatus.Failed && _options.FailFast) failFast.Cancel();
             return result;
@@ -117,6 +119,22 @@ public sealed class PoolStarter
                 lock (_snapshots) _unreachable[name] = ex;
             }
         })).ConfigureAwait(false);
+    }
+
+    /// <summary>A domain outside PoolStartOptions.Only: reported as the snapshot found it, so the ones that depend on it can tell.</summary>
+    private DomainStartResult LeftAsItIs(PoolDomain domain)
+    {
+        var result = new DomainStartResult { Pool = _pool.Name, Domain = domain.Name, Host = domain.Host!, Step = "not selected" };
+        var running = _snapshots.GetValueOrDefault(domain.Host!)?.Running(domain.Name);
+        if (running is { State: DomainState.Running or DomainState.Blocked or DomainState.Paused })
+        {
+            result.Status = DomainStartStatus.AlreadyRunning;
+            result.DomId = running.DomId;
+            return result;
+        }
+        result.Status = DomainStartStatus.Skipped;
+        result.Reason = "it does not run, and this run does not start it";
+        return result;
     }
 
     private async Task<DomainStartResult> StartWhenReadyAsync(PoolDomain domain,
@@ -181,14 +199,14 @@ public sealed class PoolStarter
                 throw Conflict(host.Name, domain.Name, $"A domain named {domain.Name} already runs on {host.Name} and SmartDomains did not create it; it is left alone.");
             if (!DomainIdentity.IsTheOneMade(made, running.Uuid))
                 throw Conflict(host.Name, domain.Name, DomainIdentity.NotOursMessage(domain.Name, host.Name, made, running.Uuid));
-            if (running.State != DomainState.Crashed)
+            if (running.State is not (DomainState.Crashed or DomainState.Shutdown))
             {
                 result.Status = DomainStartStatus.AlreadyRunning;
                 result.DomId = running.DomId;
                 _events.StateChanged(_pool.Name, domain.Name, host.Name, "AlreadyRunning", $"domid {running.DomId}");
                 return;
             }
-            // A crashed domain of ours is torn down and made again.
+            // A crashed (or shut down and preserved) domain of ours is torn down and made again.
             result.Step = "destroy-crashed";
             await RunJournaledAsync(snapshot, domain, ResourceKinds.Domain, domain.Name, JournalOp.Undo, JournalOp.Undone,
                 RemoteCommand.Xl("destroy", domain.Name), ct).ConfigureAwait(false);

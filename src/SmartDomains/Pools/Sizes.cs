@@ -43,6 +43,12 @@ public static partial class Sizes
         return duration > TimeSpan.Zero;
     }
 
+    /// <summary>"8h", "90m", "45s": the largest unit that divides it, as the language writes durations.</summary>
+    public static string FormatDuration(TimeSpan d) =>
+        d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? $"{d.TotalHours:0}h"
+        : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? $"{d.TotalMinutes:0}m"
+        : d.TotalSeconds % 1 == 0 ? $"{d.TotalSeconds:0}s" : $"{d.TotalMilliseconds:0}ms";
+
     /// <summary>The largest size the language takes: 1 PiB, far beyond any host, well inside a long.</summary>
     public const long MaxBytes = 1L << 50;
 
