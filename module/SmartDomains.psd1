@@ -35,6 +35,8 @@
         'Convert-XenImage'
         'Clear-XenHost'
         'Remove-XenPool'
+        'Sync-XenPool'
+        'Test-XenPool'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -100,7 +100,7 @@ public sealed class PoolStarter
     /// <summary>Reads every host's domains and journal, and records the pool on each host it uses.</summary>
     private async Task ReadHostsAsync(CancellationToken cancellationToken)
     {
-        var hostNames = _pool.Domains.Select(d => d.Host!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var hostNames = _pool.Domains.Where(d => _options.Only?.Contains(d.Name) ?? true).Select(d => d.Host!).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         await Task.WhenAll(hostNames.Select(async name =>
         {
             try

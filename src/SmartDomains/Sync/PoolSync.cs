@@ -61,9 +61,10 @@ public sealed class PoolSync
 
     private async Task<HostView> ReadHostAsync(string name, CancellationToken ct)
     {
+        if (!_hosts.TryGetValue(name, out var connection))
+            return new HostView(name, null, new Dictionary<string, string?>(), $"{name} is not connected (Connect-XenHost)");
         try
         {
-            var connection = _hosts[name];
             var snapshot = await HostSnapshot.ReadAsync(connection, ct).ConfigureAwait(false);
             var gone = _pool.Domains.Where(d => string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase) && DomainObservation.NeedsMonitorLog(snapshot, d.Name))
                 .Select(d => connection.Host.Layout.MonitorLog(d.Name)).ToArray();
