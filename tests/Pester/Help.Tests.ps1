@@ -34,6 +34,14 @@ Describe 'Module help' {
         $text | Should -Match 'dependsOn'
     }
 
+    It 'Get-Help about_SmartDomains_Schedules explains windows, holds, budgets and the pass' {
+        $text = Get-Help about_SmartDomains_Schedules | Out-String
+        $text | Should -Match 'about_SmartDomains_Schedules'
+        $text | Should -Match 'crosses midnight'
+        $text | Should -Match 'HOLDS'
+        $text | Should -Match 'AN OVERNIGHT EXAMPLE'
+    }
+
     It 'Get-Help about_SmartDomains_Emulator shows the emulator topic' {
         $text = Get-Help about_SmartDomains_Emulator | Out-String
         $text | Should -Match 'XL_EMULATOR_DIR'
