@@ -20,6 +20,11 @@ public sealed class PoolStartOptions
     /// <summary>The most one step (one host round trip) may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public ImageRepository? Images { get; init; }
+    /// <summary>
+    /// The token of the leases the caller holds on the pool's hosts (HostLease made with one token for all of them, as
+    /// Sync-XenPool does): the start's journal lines carry it, so the caller's own pool lease does not refuse them.
+    /// </summary>
+    public string? LeaseToken { get; init; }
     /// <summary>Also require an SSH banner from guests whose probe port is 22.</summary>
     public bool CheckSshBanner { get; init; }
 }
