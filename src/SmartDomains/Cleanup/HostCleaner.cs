@@ -60,7 +60,8 @@ public sealed class HostCleaner
     private static bool Shared(CleanupItem item) => item.Kind is ResourceKinds.BaseImage or ResourceKinds.Directory;
 
     private HostLease Lease(string? pool, bool shared = false) =>
-        new(_host, pool is null || shared ? LeaseScope.Host : LeaseScope.OfPool(pool),
+        // A pool name that is not a name (a journal written by hand) gets the whole host: the safe side.
+        new(_host, pool is null || shared || !Pools.XenNames.IsValidName(pool) ? LeaseScope.Host : LeaseScope.OfPool(pool),
             pool is null ? "Clear-XenHost" : $"Remove-XenPool of pool '{pool}'" + (shared ? " (the base images and directories it shares)" : ""), _token)
         { BusyTimeout = _options.BusyTimeout, StepTimeout = StepLimit, Waiting = _options.Waiting };
 
