@@ -228,11 +228,10 @@ public sealed class HostCleaner
                 try
                 {
                     using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                    var release = held.ReleaseCommand();
-                    await _host.RunAsync(release, limit.Token).ConfigureAwait(false);
-                    report.Commands.Add(release.Display);
+                    report.Commands.Add(held.ReleaseCommand().Display);
+                    await held.ReleaseAsync(limit.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* the lease expires on its own */ }
+                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* this process's next lease there lets go of it */ }
             }
             report.Duration = watch.Elapsed;
         }

@@ -49,7 +49,7 @@ internal sealed class SaveLease
 
     public Task RenewAsync(CancellationToken ct) => _held?.AcquireAsync(Step, ct) ?? Task.CompletedTask;
 
-    /// <summary>Lets go, even after a cancel; a host that is gone lets the lease run out on its own.</summary>
+    /// <summary>Lets go, even after a cancel; of a host that is gone, this process's next lease there lets go (HostLease).</summary>
     public async Task ReleaseAsync()
     {
         if (_held is null) return;
@@ -58,6 +58,6 @@ internal sealed class SaveLease
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await _held.ReleaseAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* it expires on its own */ }
+        catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* this process's next lease there lets go of it */ }
     }
 }

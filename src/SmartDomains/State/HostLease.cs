@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
@@ -80,6 +81,10 @@ public sealed class HostLease
     // Environment.TickCount64 until which the lease held is sure to be live (0: none held).
     private long _liveUntil;
 
+    // Per host, the tokens of this process's leases whose release did not reach the host (it was gone). Their runs are over,
+    // so the next lease this process takes there lets go of them first: a rerun is not kept waiting by its own dead run.
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> Orphans = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Makes sure the lease is held for at least <paramref name="ttl"/> from now: takes or renews it (for ttl plus half a
     /// minute) unless the lease already held lasts that long. While another controller holds an overlapping scope it tries
@@ -88,6 +93,7 @@ public sealed class HostLease
     public async Task AcquireAsync(TimeSpan ttl, CancellationToken ct)
     {
         if (Environment.TickCount64 + (long)ttl.TotalMilliseconds <= Interlocked.Read(ref _liveUntil)) return;
+        await ReleaseOrphansAsync(ct).ConfigureAwait(false);
         var waited = Stopwatch.StartNew();
         var pause = FirstPause;
         while (true)
@@ -125,10 +131,24 @@ public sealed class HostLease
         return at < 0 ? text : end < 0 ? text[at..] : text[at..end];
     }
 
-    public Task ReleaseAsync(CancellationToken ct)
+    /// <summary>Lets go of the lease. When the host cannot be told, the next lease this process takes there lets go of it.</summary>
+    public async Task ReleaseAsync(CancellationToken ct)
     {
         Forget();
-        return _host.RunAsync(ReleaseCommand(), ct);
+        var released = false;
+        try { released = (await _host.RunAsync(ReleaseCommand(), ct).ConfigureAwait(false)).Succeeded; }
+        finally { if (!released) Orphans.GetOrAdd(_host.Name, _ => new()).TryAdd(Token, true); }
+    }
+
+    private async Task ReleaseOrphansAsync(CancellationToken ct)
+    {
+        if (!Orphans.TryGetValue(_host.Name, out var orphans)) return;
+        foreach (var token in orphans.Keys.Where(t => t != Token))
+        {
+            var release = RemoteCommand.Script(Scripts.LeaseRelease, _paths.LockPath, _paths.LeasePath, token);
+            var result = await HostStep.RunAsync(_host.Name, StepTimeout, t => _host.RunAsync(release, t), ct).ConfigureAwait(false);
+            if (result.Succeeded) orphans.TryRemove(token, out _);
+        }
     }
 
     /// <summary>The lease is no longer held (released or finished): the next step takes it again.</summary>

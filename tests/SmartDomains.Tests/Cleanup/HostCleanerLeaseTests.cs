@@ -84,4 +84,23 @@ public sealed partial class HostCleanerTests
         await save.ReleaseAsync(CancellationToken.None);
         Assert.Null((await HostSnapshot.ReadAsync(_a.Connection, CancellationToken.None)).HeldElsewhere("web", "web-1"));
     }
+
+    [Fact]
+    public async Task A_lease_whose_release_never_reached_the_host_is_let_go_by_this_processs_next_lease_there()
+    {
+        var dead = HostLease.ForPool(_a.Connection, "orphan", "a run whose host went away");
+        await dead.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        // The release cannot reach the table: the journal lock is not a file it can open (as when the host is gone).
+        var lockPath = _a.Connection.Host.Layout.JournalLock;
+        File.Delete(lockPath);
+        Directory.CreateDirectory(lockPath);
+        await dead.ReleaseAsync(CancellationToken.None);
+        Directory.Delete(lockPath);
+        Assert.Equal(dead.Token, (await LeaseTable.ReadAsync(_a.Connection, CancellationToken.None)).Live.Single().Token);
+
+        var rerun = new HostLease(_a.Connection, LeaseScope.Host, "the rerun") { BusyTimeout = TimeSpan.Zero };
+        await rerun.AcquireAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(rerun.Token, (await LeaseTable.ReadAsync(_a.Connection, CancellationToken.None)).Live.Single().Token);
+        await rerun.ReleaseAsync(CancellationToken.None);
+    }
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The lease table: one line per lease, "TOKEN UNTIL POOL DOMAIN WHO...". POOL "*" is the whole host; DOMAIN "*" is every
-# domain of POOL; a field that is not a name counts as "*". A lease covers a journal entry of its scope (an entry of no pool is the whole host's), and two leases
-# conflict when their scopes overlap; LeaseScope in C# states the same rules. Run every function with the journal lock held.
+# domain of POOL; a field that is not a name counts as "*". A lease covers a journal entry of its scope (an entry of no
+# pool is the whole host's), and two leases conflict when their scopes overlap; LeaseScope in C# states the same rules.
+# Run every function with the journal lock held.
 
 # lease_covers LPOOL LDOMAIN POOL DOMAIN: true when a lease of LPOOL/LDOMAIN covers an entry of POOL/DOMAIN.
 lease_covers() {
