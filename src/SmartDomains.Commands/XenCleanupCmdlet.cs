@@ -24,10 +24,16 @@ public abstract class XenCleanupCmdlet : XenCmdlet
     [ValidateRange(1, 3600)]
     public int StepTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>How long to wait for a host or pool that another controller's lease holds, before XenHostBusy; 0: do not wait.</summary>
+    [Parameter]
+    [Alias("BusyTimeout")]
+    [ValidateRange(0, 86400)]
+    public int BusyTimeoutSeconds { get; set; } = (int)SmartDomains.State.HostLease.DefaultBusyTimeout.TotalSeconds;
+
     /// <summary>Go ahead without confirmation (for scripts).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     internal void RunCleanup(IReadOnlyList<(HostConnection Connection, string? Pool)> targets) =>
-        CleanupRun.Run(this, targets, SaveImages, Graceful, TimeoutSeconds, StepTimeoutSeconds, Force, Cancellation);
+        CleanupRun.Run(this, targets, SaveImages, Graceful, TimeoutSeconds, StepTimeoutSeconds, BusyTimeoutSeconds, Force, Cancellation);
 }

@@ -12,7 +12,7 @@ internal static class CleanupRun
         await SmartDomains.Images.ImageSaver.SaveAsync(host, domain, SmartDomains.Images.ImageStore.Local(repository), checkpoint: false, bytes: null, ct).ConfigureAwait(false);
 
     internal static void Run(XenCmdlet cmdlet, IReadOnlyList<(HostConnection Connection, string? Pool)> targets, string? saveImages,
-        bool graceful, int timeoutSeconds, int stepTimeoutSeconds, bool force, CancellationToken ct)
+        bool graceful, int timeoutSeconds, int stepTimeoutSeconds, int busyTimeoutSeconds, bool force, CancellationToken ct)
     {
         var whatIf = cmdlet.WhatIfRequested;
         var repository = saveImages is null ? null : cmdlet.GetUnresolvedProviderPathFromPSPath(saveImages);
@@ -23,6 +23,8 @@ internal static class CleanupRun
             Graceful = graceful,
             ShutdownTimeout = TimeSpan.FromSeconds(timeoutSeconds),
             StepTimeout = TimeSpan.FromSeconds(stepTimeoutSeconds),
+            BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds),
+            Waiting = pump is null ? null : message => pump.Post(() => cmdlet.WriteVerbose(message)),
             Save = repository is null ? null : SaverFor(repository),
             ItemDone = pump is null ? null : item => pump.Post(() => cmdlet.WriteVerbose($"{item.Action} {item.Kind} {item.Resource}: {item.Status}{(item.Message is null ? "" : " (" + item.Message + ")")}")),
         };

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using SmartDomains.HostScripts;
 using SmartDomains.Hosts;
@@ -26,32 +25,45 @@ public sealed class CleanupOptions
     public SaveDomain? Save { get; init; }
     /// <summary>Called for each item as it is finished (progress, verbose).</summary>
     public Action<CleanupItem>? ItemDone { get; init; }
-    /// <summary>The lease token; by default this controller's identity.</summary>
+    /// <summary>The lease token; by default a new one for each cleaner (<see cref="HostLease.NewToken"/>).</summary>
     public string? LeaseToken { get; init; }
+    /// <summary>How long a host (or pool) that another controller holds is waited for before XenHostBusy (-BusyTimeout).</summary>
+    public TimeSpan BusyTimeout { get; init; } = HostLease.DefaultBusyTimeout;
+    /// <summary>Told who holds what, each time this run waits for another controller's lease (verbose).</summary>
+    public Action<string>? Waiting { get; init; }
 }
 
 /// <summary>
 /// Undoes what one host's journal lists (everything, or one pool's), newest first, each removal journaled as undo then undone,
-/// all under the clear lease (<see cref="HostLease"/>). Never throws for a host problem: the report says what happened.
+/// under a lease as narrow as the work (<see cref="HostLease"/>): the whole host for everything; for one pool, that pool while
+/// its own resources go, then the whole host for what pools share (base images, directories). Never throws for a host
+/// problem: the report says what happened.
 /// Re-runnable: whatever a crash or a dead link left half-done is still in the journal, and the next run finishes it.
 /// </summary>
 public sealed class HostCleaner
 {
-    // One cleaning run per host at a time in this process (the lease keeps other controllers out; this keeps runspaces apart).
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.OrdinalIgnoreCase);
-
     private readonly HostConnection _host;
     private readonly CleanupOptions _options;
-    private readonly HostLease _lease;
+    // One token for the run: its lease line is replaced when the scope changes, and its journal lines pass its own lease.
+    private readonly string _token;
     private readonly HostJournal _journal;
 
     public HostCleaner(HostConnection host, CleanupOptions? options = null)
     {
         _host = host;
         _options = options ?? new CleanupOptions();
-        _lease = new HostLease(host, _options.LeaseToken ?? HostLease.DefaultToken);
-        _journal = new HostJournal(host) { LeaseToken = _lease.Token };
+        _token = _options.LeaseToken ?? HostLease.NewToken();
+        _journal = new HostJournal(host) { LeaseToken = _token };
     }
+
+    /// <summary>What pools share: removed by a pool's run only under the whole host's lease, with the journal read again.</summary>
+    private static bool Shared(CleanupItem item) => item.Kind is ResourceKinds.BaseImage or ResourceKinds.Directory;
+
+    private HostLease Lease(string? pool, bool shared = false) =>
+        // A pool name that is not a name (a journal written by hand) gets the whole host: the safe side.
+        new(_host, pool is null || shared || !Pools.XenNames.IsValidName(pool) ? LeaseScope.Host : LeaseScope.OfPool(pool),
+            pool is null ? "Clear-XenHost" : $"Remove-XenPool of pool '{pool}'" + (shared ? " (the base images and directories it shares)" : ""), _token)
+        { BusyTimeout = _options.BusyTimeout, StepTimeout = StepLimit, Waiting = _options.Waiting };
 
     /// <param name="Running">The domains xl lists, by name, with their uuids.</param>
     private sealed record HostRead(JournalState Journal, int Lines, IReadOnlyDictionary<string, Guid?> Running);
@@ -77,11 +89,17 @@ public sealed class HostCleaner
                     report.Items.Add(new CleanupItem { Kind = ResourceKinds.Domain, Resource = d, Domain = d, Pool = pool, Action = CleanupActions.Save, Commands = { "Save-XenImage (xl save, tar, compress) into the -SaveImages repository" } });
             report.Items.AddRange(CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, null, _options.Graceful, _options.ShutdownTimeout, read.Running));
             if (report.Items.Count == 0) report.Message = "the journal lists nothing" + (pool is null ? "" : $" of the pool {pool}");
-            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).Display);
-            foreach (var i in report.Items) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
+            var lease = Lease(pool);
+            report.Commands.Add(lease.AcquireCommand(_options.LeaseTime).Display);
+            foreach (var i in report.Items.Where(i => pool is null || !Shared(i))) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
+            if (pool is not null && report.Items.Any(Shared))
+            {
+                report.Commands.Add(Lease(pool, shared: true).AcquireCommand(_options.LeaseTime).Display + "   # the whole host, for what pools share; the journal is read again");
+                foreach (var i in report.Items.Where(Shared)) report.Commands.AddRange(i.Commands.Select(c => c.Split("   #")[0]));
+            }
             report.Commands.Add(WillEmpty(read.Journal, report.Items)
-                ? _lease.FinishCommand(read.Lines).Display + "   # when everything is undone: the journal, lease and lock go"
-                : _lease.ReleaseCommand().Display);
+                ? lease.FinishCommand(read.Lines).Display + "   # when everything is undone: the journal, lease and lock go"
+                : lease.ReleaseCommand().Display);
         }
         catch (XenHostException ex)
         {
@@ -109,55 +127,30 @@ public sealed class HostCleaner
     {
         var report = new XenCleanupReport { Host = _host.Name, Pool = pool };
         var watch = Stopwatch.StartNew();
-        var gate = Gates.GetOrAdd(_host.Name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct).ConfigureAwait(false);
-        var leased = false;
+        HostLease? held = null;
         try
         {
             var read = await Step(ReadAsync, ct).ConfigureAwait(false);
 
             // -SaveImages first, before the lease: the saver journals what it writes, like any other controller.
             var keep = new List<string>();
-            var saves = new List<CleanupItem>();
-            if (_options.Save is not null)
-            {
-                foreach (var domain in ManagedRunning(read, pool).ToArray())
-                {
-                    var item = new CleanupItem { Kind = ResourceKinds.Domain, Resource = domain, Domain = domain, Pool = pool, Action = CleanupActions.Save };
-                    try
-                    {
-                        await _options.Save(_host, domain, ct).ConfigureAwait(false);
-                        item.Status = CleanupStatus.Removed;
-                        item.Message = "saved";
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-                    {
-                        keep.Add(domain);
-                        item.Status = CleanupStatus.Failed;
-                        item.Error = ex as XenHostException ?? new XenHostException(XenErrorIds.CleanupSaveFailed, XenErrorCategory.WriteError, _host.Name,
-                            $"Saving {domain} on {_host.Name} failed: {ex.Message}; nothing of it is removed.", ex);
-                        item.Message = item.Error.Message;
-                    }
-                    saves.Add(item);
-                    _options.ItemDone?.Invoke(item);
-                }
-            }
+            var saves = await SaveAsync(read, pool, keep, ct).ConfigureAwait(false);
             report.Items.AddRange(saves);
 
             if (!read.Journal.Live.Any() && keep.Count == 0)
             {
                 // Nothing journaled: tidy what a run that died while finishing may have left (lease, lock, empty cache dir).
-                if (pool is null) await Step(t => _host.RunAsync(_lease.TidyCommand(), t), ct).ConfigureAwait(false);
+                if (pool is null) await Step(t => _host.RunAsync(Lease(null).TidyCommand(), t), ct).ConfigureAwait(false);
                 report.Status = CleanupOutcome.NothingToDo;
                 report.JournalRemoved = pool is null;
                 report.Message = "the journal lists nothing";
                 return report;
             }
 
-            await Step(t => _lease.AcquireAsync(LeaseTimeFor(null), t), ct).ConfigureAwait(false);
-            leased = true;
-            report.Commands.Add(_lease.AcquireCommand(_options.LeaseTime).Display);
-            // Read again under the lease: from now on nobody else can add to the journal.
+            held = Lease(pool);
+            await held.AcquireAsync(LeaseTimeFor(null), ct).ConfigureAwait(false);
+            report.Commands.Add(held.AcquireCommand(_options.LeaseTime).Display);
+            // Read again under the lease: from now on nobody else can add to the journal in its scope.
             read = await Step(ReadAsync, ct).ConfigureAwait(false);
             var items = CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, keep, _options.Graceful, _options.ShutdownTimeout, read.Running);
             if (items.Count == 0 && saves.Count == 0)
@@ -169,52 +162,51 @@ public sealed class HostCleaner
             report.Items.AddRange(items);
             var storage = new HostStorage(_host, _journal, repository: null);
             var failedPools = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in items)
+            var shared = pool is null ? new List<CleanupItem>() : items.Where(Shared).ToList();
+            await UndoAllAsync(items.Except(shared), held, storage, pool, failedPools, report, ct).ConfigureAwait(false);
+            if (shared.Count > 0)
             {
-                if (item.Status == CleanupStatus.Kept) { _options.ItemDone?.Invoke(item); continue; }
-                if (item.Kind == ResourceKinds.Pool && failedPools.Contains(item.Resource))
+                // Let go of the pool first, so that two pools' removals never wait for each other's pool leases.
+                await held.ReleaseAsync(ct).ConfigureAwait(false);
+                held = Lease(pool, shared: true);
+                foreach (var i in shared) report.Items.Remove(i);
+                XenHostException? busy = null;
+                try { await held.AcquireAsync(LeaseTimeFor(null), ct).ConfigureAwait(false); }
+                catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostBusy) { busy = ex; held = null; }
+                if (busy is null)
                 {
-                    item.Status = CleanupStatus.Kept;
-                    item.Message = "some of the pool could not be removed; its record stays so a rerun finds it";
-                    _options.ItemDone?.Invoke(item);
-                    continue;
+                    report.Commands.Add(held!.AcquireCommand(_options.LeaseTime).Display);
+                    // Under the host's lease, who else uses a base image or a directory is known for sure.
+                    read = await Step(ReadAsync, ct).ConfigureAwait(false);
+                    shared = CleanupPlanner.Plan(read.Journal, read.Running.Keys, pool, keep, _options.Graceful, _options.ShutdownTimeout, read.Running)
+                        .Where(Shared).ToList();
+                    report.Items.AddRange(shared);
+                    await UndoAllAsync(shared, held, storage, pool, failedPools, report, ct).ConfigureAwait(false);
                 }
-                await Step(t => _lease.AcquireAsync(LeaseTimeFor(item), t), ct).ConfigureAwait(false);
-                try
+                else
                 {
-                    await Step(t => UndoAsync(item, storage, t), ct).ConfigureAwait(false);
-                }
-                catch (XenHostException ex) when (ex.ErrorId != XenErrorIds.HostUnreachable)
-                {
-                    if (pool is not null && item.Kind == ResourceKinds.Directory && ex.ScriptExit == HostScriptExit.NotEmpty)
+                    foreach (var i in shared)
                     {
-                        item.Status = CleanupStatus.Kept;
-                        item.Message = "not empty: it holds files of other pools or the operator's";
-                    }
-                    else
-                    {
-                        item.Status = CleanupStatus.Failed;
-                        item.Error = ex;
-                        item.Message = ex.Message;
-                        if (item.Pool is not null) failedPools.Add(item.Pool);
+                        i.Status = CleanupStatus.Kept;
+                        i.Message = $"shared by pools, so it goes only under the whole host's lease: {busy.Message} A later Remove-XenPool or Clear-XenHost removes it.";
+                        report.Items.Add(i);
+                        _options.ItemDone?.Invoke(i);
                     }
                 }
-                report.Commands.AddRange(item.Commands.Select(c => c.Split("   #")[0]));
-                _options.ItemDone?.Invoke(item);
             }
 
             // When the journal has nothing live left, the host is as it was: the journal, lease, cache dir and lock go.
             read = await Step(ReadAsync, ct).ConfigureAwait(false);
             if (!read.Journal.Live.Any())
             {
-                var finish = _lease.FinishCommand(read.Lines);
+                var finish = Lease(pool).FinishCommand(read.Lines);
                 var done = await Step(t => _host.RunAsync(finish, t), ct).ConfigureAwait(false);
                 report.Commands.Add(finish.Display);
-                if (done.Succeeded) { report.JournalRemoved = true; leased = false; }
+                if (done.Succeeded) { report.JournalRemoved = true; held = null; }
                 else report.Message = done.StdErr.Trim();
             }
             var failed = report.Items.Count(i => i.Status == CleanupStatus.Failed);
-            var kept = report.Items.Count(i => i.Status == CleanupStatus.Kept && !(pool is not null && i.Kind is ResourceKinds.BaseImage or ResourceKinds.Directory));
+            var kept = report.Items.Count(i => i.Status == CleanupStatus.Kept && !(pool is not null && Shared(i)));
             report.Status = failed == 0 && kept == 0 ? CleanupOutcome.Clean : CleanupOutcome.Partial;
             report.Message ??= report.Status == CleanupOutcome.Clean
                 ? (report.JournalRemoved ? "the host holds nothing of SmartDomains" : $"{report.Removed.Count} resources removed")
@@ -230,22 +222,87 @@ public sealed class HostCleaner
         }
         finally
         {
-            _lease.Forget();
-            if (leased)
+            if (held is not null)
             {
+                held.Forget();
                 try
                 {
                     using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                    var release = _lease.ReleaseCommand();
-                    await _host.RunAsync(release, limit.Token).ConfigureAwait(false);
-                    report.Commands.Add(release.Display);
+                    report.Commands.Add(held.ReleaseCommand().Display);
+                    await held.ReleaseAsync(limit.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* the lease expires on its own */ }
+                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* this process's next lease there lets go of it */ }
             }
-            gate.Release();
             report.Duration = watch.Elapsed;
         }
         return report;
+    }
+
+    /// <summary>-SaveImages: each managed running domain of the scope, saved; one whose save failed goes into <paramref name="keep"/>.</summary>
+    private async Task<List<CleanupItem>> SaveAsync(HostRead read, string? pool, List<string> keep, CancellationToken ct)
+    {
+        var saves = new List<CleanupItem>();
+        if (_options.Save is null) return saves;
+        foreach (var domain in ManagedRunning(read, pool).ToArray())
+        {
+            var item = new CleanupItem { Kind = ResourceKinds.Domain, Resource = domain, Domain = domain, Pool = pool, Action = CleanupActions.Save };
+            try
+            {
+                await _options.Save(_host, domain, ct).ConfigureAwait(false);
+                item.Status = CleanupStatus.Removed;
+                item.Message = "saved";
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                keep.Add(domain);
+                item.Status = CleanupStatus.Failed;
+                item.Error = ex as XenHostException ?? new XenHostException(XenErrorIds.CleanupSaveFailed, XenErrorCategory.WriteError, _host.Name,
+                    $"Saving {domain} on {_host.Name} failed: {ex.Message}; nothing of it is removed.", ex);
+                item.Message = item.Error.Message;
+            }
+            saves.Add(item);
+            _options.ItemDone?.Invoke(item);
+        }
+        return saves;
+    }
+
+    /// <summary>Undoes the planned items in order, renewing <paramref name="lease"/> before each; a failure is the item's.</summary>
+    private async Task UndoAllAsync(IEnumerable<CleanupItem> items, HostLease lease, HostStorage storage, string? pool,
+        HashSet<string> failedPools, XenCleanupReport report, CancellationToken ct)
+    {
+        foreach (var item in items)
+        {
+            if (item.Status == CleanupStatus.Kept) { _options.ItemDone?.Invoke(item); continue; }
+            if (item.Kind == ResourceKinds.Pool && failedPools.Contains(item.Resource))
+            {
+                item.Status = CleanupStatus.Kept;
+                item.Message = "some of the pool could not be removed; its record stays so a rerun finds it";
+                _options.ItemDone?.Invoke(item);
+                continue;
+            }
+            await lease.AcquireAsync(LeaseTimeFor(item), ct).ConfigureAwait(false);
+            try
+            {
+                await Step(t => UndoAsync(item, storage, t), ct).ConfigureAwait(false);
+            }
+            catch (XenHostException ex) when (ex.ErrorId != XenErrorIds.HostUnreachable)
+            {
+                if (pool is not null && item.Kind == ResourceKinds.Directory && ex.ScriptExit == HostScriptExit.NotEmpty)
+                {
+                    item.Status = CleanupStatus.Kept;
+                    item.Message = "not empty: it holds files of other pools or the operator's";
+                }
+                else
+                {
+                    item.Status = CleanupStatus.Failed;
+                    item.Error = ex;
+                    item.Message = ex.Message;
+                    if (item.Pool is not null) failedPools.Add(item.Pool);
+                }
+            }
+            report.Commands.AddRange(item.Commands.Select(c => c.Split("   #")[0]));
+            _options.ItemDone?.Invoke(item);
+        }
     }
 
     private TimeSpan LeaseTimeFor(CleanupItem? item) =>

@@ -15,11 +15,13 @@ public enum HostScriptExit
     NotEmpty = 39,
     /// <summary>A checksum differs, or an archive holds what it must not (EX_DATAERR).</summary>
     Corrupt = 65,
+    /// <summary>A value cannot be written where it must go (a lease scope that is not one word) (EX_USAGE).</summary>
+    Usage = 64,
     /// <summary>A file is missing or is not a regular file (EX_NOINPUT).</summary>
     Missing = 66,
     /// <summary>The liveness probe's connect failed (EX_UNAVAILABLE).</summary>
     Unreachable = 69,
-    /// <summary>Another controller holds a live clear lease (EX_TEMPFAIL).</summary>
+    /// <summary>Another controller holds a live lease that covers what was asked (EX_TEMPFAIL).</summary>
     Busy = 75,
     /// <summary>The journal changed since it was read (EX_PROTOCOL).</summary>
     Changed = 76,

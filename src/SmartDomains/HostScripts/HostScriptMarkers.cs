@@ -17,8 +17,8 @@ public static class HostScriptMarkers
         "is not empty",
         "sha256 of",
         "the archive",
-        "the host is being cleaned by",
-        "the clear lease is no longer ours",
+        "busy: held by",
+        "not a lease scope",
         "the journal changed meanwhile",
         "was not written by SmartDomains",
     };

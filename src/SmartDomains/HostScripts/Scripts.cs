@@ -9,6 +9,7 @@ public static class Scripts
     public static HostScript LeaseRelease => Get("lease-release.sh");
     public static HostScript LeaseFinish => Get("lease-finish.sh");
     public static HostScript LeaseTidy => Get("lease-tidy.sh");
+    public static HostScript LeaseRead => Get("lease-read.sh");
     public static HostScript FileWrite => Get("file-write.sh");
     public static HostScript ConfigOwned => Get("config-owned.sh");
     public static HostScript PathAbsent => Get("path-absent.sh");

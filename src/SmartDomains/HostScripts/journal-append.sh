@@ -1,21 +1,21 @@
 #!/bin/sh
-# Appends one JSON line to the host journal under the journal lock. While another controller holds a live clear lease
-# (Clear-XenHost, Remove-XenPool), nothing is appended, so nothing can be made on the host.
+# Appends one JSON line to the host journal under the journal lock. While another controller holds a live lease that covers
+# the entry (a lease of the whole host, of the entry's pool, or of its domain), nothing is appended, so nothing in that
+# scope can be made meanwhile; an entry of no pool (a shared base image) is only the whole host's.
 #
 # arg lock     the journal lock file (its directory is made on first use)
 # arg journal  the journal
 # arg line     the JSON line
-# arg lease    the clear lease file
+# arg lease    the lease table
 # arg token    this writer's lease token, or "" for none
+# arg pool     the entry's pool, or "" for none
+# arg domain   the entry's domain, or "" for none
 # stdin none
 # exit 0 Ok appended
 # exit 1 Failed the lock or the write failed
-# exit 75 Busy another controller is cleaning the host
-# marker 75 the host is being cleaned by
-# uses fail journal-lock lease
+# exit 75 Busy another controller holds a lease that covers the entry
+# marker 75 busy: held by
+# uses fail journal-lock lease lease-busy
 lock_journal "$1"
-if lease_held_elsewhere "$4" "$5"; then
-    # shellcheck disable=SC2154 # lease_held_elsewhere (lib/lease.sh) sets them
-    fail 75 "the host is being cleaned by $lease_who (lease until $lease_until); nothing is made meanwhile"
-fi
+if lease_blocking "$4" "$5" "$6" "$7" entry; then lease_busy "nothing is made there meanwhile"; fi
 printf '%s\n' "$3" >> "$2"

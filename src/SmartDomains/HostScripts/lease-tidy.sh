@@ -3,7 +3,7 @@
 # empty module directories. A live lease of another controller is left alone.
 #
 # arg lock     the journal lock file
-# arg lease    the clear lease file
+# arg lease    the lease table
 # arg journal  the journal
 # arg cache    the base image cache directory
 # arg token    this controller's token
@@ -16,7 +16,7 @@
 [ -e "$1" ] || [ -e "$2" ] || [ -d "$4" ] || exit 0
 lock_journal "$1"
 [ -e "$3" ] && exit 0
-lease_held_elsewhere "$2" "$5" && exit 0
+lease_blocking "$2" "$5" '*' '*' lease && exit 0
 rmdir -- "$4" 2>/dev/null
 rmdir -- "$6" 2>/dev/null
 rm -f -- "$2" "$1"

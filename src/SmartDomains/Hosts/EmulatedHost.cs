@@ -52,6 +52,7 @@ public static class EmulatedHost
             User = Environment.UserName,
             Paths = paths,
             VifScript = vifScript,
+            DefaultImages = StandInImages.DirectoryUnder(root),
             Environment = new Dictionary<string, string>
             {
                 ["PATH"] = emulatorDir + ":" + path,

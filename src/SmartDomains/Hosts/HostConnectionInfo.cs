@@ -19,6 +19,8 @@ public sealed class HostConnectionInfo
     public HostPaths Paths { get; init; } = HostPaths.XenDefaults;
     /// <summary>The vif hotplug script every domain on this host gets (an operator setting from an allow-list), or null for xl's default.</summary>
     public string? VifScript { get; init; }
+    /// <summary>Where base images come from when no repository is given (<see cref="StandInImages"/>); only emulated hosts have one.</summary>
+    public string? DefaultImages { get; init; }
     /// <summary>Environment given to every command (Local and Emulator hosts only; sshd ignores client environment).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -53,8 +53,9 @@ public static class ImageRestorer
         return RemoteCommand.Xl(args);
     }
 
+    /// <param name="leaseToken">The token of a lease the caller holds over the domain (Sync-XenPool), so the restore's lines pass it.</param>
     public static async Task<XenDomain> RestoreAsync(HostConnection host, XenImage image, bool paused, IProgress<long>? bytes, CancellationToken ct,
-        Action<string>? status = null)
+        Action<string>? status = null, string? leaseToken = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(image);
@@ -66,7 +67,7 @@ public static class ImageRestorer
             throw new XenHostException(XenErrorIds.ImageNotFound, XenErrorCategory.InvalidOperation, host.Name, $"The image '{image.Name}' is not complete ({image.Problem}); it cannot be restored.");
         if (image.MemoryMember is null)
             throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, host.Name, $"The manifest of '{image.Name}' lists no memory image.");
-        var journal = new HostJournal(host);
+        var journal = new HostJournal(host) { LeaseToken = leaseToken };
         string? relay = null;
         try
         {

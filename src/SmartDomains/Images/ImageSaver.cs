@@ -22,6 +22,10 @@ public sealed class ImageSaveOptions
     public string? ImageName { get; init; }
     /// <summary>Called with a line for each stage (verbose output).</summary>
     public Action<string>? Status { get; init; }
+    /// <summary>The token of a lease the caller already holds on the domain's pool (Sync-XenPool); else the save takes its own.</summary>
+    public string? LeaseToken { get; init; }
+    /// <summary>How long a domain under another controller's lease is waited for before XenHostBusy.</summary>
+    public TimeSpan BusyTimeout { get; init; } = HostLease.DefaultBusyTimeout;
 }
 
 /// <summary>
@@ -96,6 +100,14 @@ public static class ImageSaver
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(store);
         options ??= new ImageSaveOptions();
+        var lease = new SaveLease(host, domain, options);
+        try { return await SaveUnderLeaseAsync(host, domain, store, options, bytes, lease, ct).ConfigureAwait(false); }
+        finally { await lease.ReleaseAsync().ConfigureAwait(false); }
+    }
+
+    private static async Task<XenImage> SaveUnderLeaseAsync(HostConnection host, string domain, ImageStore store, ImageSaveOptions options,
+        IProgress<long>? bytes, SaveLease lease, CancellationToken ct)
+    {
         if (!XenNames.IsValidName(domain))
             throw new XenHostException(XenErrorIds.ImageInvalid, XenErrorCategory.InvalidArgument, host.Name, $"'{domain}' is not a valid domain name.");
         if (!store.IsLocal && !string.Equals(store.Host!.Name, host.Name, StringComparison.OrdinalIgnoreCase))
@@ -103,7 +115,7 @@ public static class ImageSaver
                 $"A repository on a host must be on the domain's own host ({host.Name}), not on {store.Host.Name}; use a local repository to move images between hosts.");
         var watch = Stopwatch.StartNew();
         var status = options.Status ?? (_ => { });
-        var journal = new HostJournal(host);
+        var journal = lease.Journal;
 
         var snapshot = await HostSnapshot.ReadAsync(host, journal, ct).ConfigureAwait(false);
         var state = snapshot.Journal;
@@ -130,6 +142,8 @@ public static class ImageSaver
         var configRecord = state.Resources.LastOrDefault(r => r.Kind == ResourceKinds.Config && r.Domain == domain && r.Exists);
         var configPath = configRecord?.Resource;
         var pool = configRecord?.Pool ?? state.Find(ResourceKinds.Domain, domain)?.Pool;
+        // Another controller held the domain (a removal, a save): what was read may be out of date, so it is read again.
+        if (await lease.TakeAsync(pool, ct).ConfigureAwait(false)) return await SaveUnderLeaseAsync(host, domain, store, options, bytes, lease, ct).ConfigureAwait(false);
         var config = "";
         List<string> disks;
         if (resume && tempData?["disks"] is JArray saved)
@@ -189,6 +203,7 @@ public static class ImageSaver
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
             status($"{host.Name}: hashing and archiving {disks.Count + 1} members{(store.IsLocal ? $", the archive streamed into {partialLocal}" : "")}");
             if (pausedBySave) status($"{host.Name}: {domain} stays paused while its disks are archived (a consistent checkpoint)");
+            await lease.RenewAsync(ct).ConfigureAwait(false);
             ArchiveOutput parsed;
             try
             {

@@ -17,10 +17,11 @@ public sealed class DomainOperations
     private readonly HostConnection _host;
     private readonly HostJournal _journal;
 
-    public DomainOperations(HostConnection host)
+    /// <param name="leaseToken">The token of a lease the caller holds over the domain (Sync-XenPool's pool lease), so its lines pass.</param>
+    public DomainOperations(HostConnection host, string? leaseToken = null)
     {
         _host = host;
-        _journal = new HostJournal(host);
+        _journal = new HostJournal(host) { LeaseToken = leaseToken };
     }
 
     public static class Commands
@@ -63,8 +64,8 @@ public sealed class DomainOperations
             var config = ConfigPathOf(journal, domain) ?? throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"SmartDomains has no config for {domain} on {_host.Name}; start it with Start-XenPool, or with xl create yourself.");
             // What is left of a crashed or shut-down domain holds its name: it goes first.
-            if (ended) await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct, allowFailure: true).ConfigureAwait(false);
-            await RunJournaled(domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
+            if (ended) await RunJournaled(journal, domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct, allowFailure: true).ConfigureAwait(false);
+            await RunJournaled(journal, domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
             return Done(result, $"created from {config}{lifted}");
         }, ct).ConfigureAwait(false);
     }
@@ -83,7 +84,7 @@ public sealed class DomainOperations
             var command = force ? Commands.Destroy(domain) : Commands.Shutdown(domain, timeout);
             // Only the module's own domains are journaled; an operator may still stop any domain by name.
             var outcome = ours
-                ? await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false)
+                ? await RunJournaled(journal, domain, JournalOp.Undo, JournalOp.Undone, command, ct, allowFailure: true).ConfigureAwait(false)
                 : await _host.RunAsync(command, ct).ConfigureAwait(false);
             if (outcome.ExitCode == 124)
                 throw new XenHostException(XenErrorIds.DomainStopTimeout, XenErrorCategory.OperationTimeout, _host.Name,
@@ -112,8 +113,8 @@ public sealed class DomainOperations
             var config = ConfigPathOf(journal, domain) ?? throw new XenHostException(XenErrorIds.DomainNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"-Force restarts from the config SmartDomains wrote, and there is none for {domain} on {_host.Name}.");
             if (running is not null)
-                await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct).ConfigureAwait(false);
-            await RunJournaled(domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
+                await RunJournaled(journal, domain, JournalOp.Undo, JournalOp.Undone, Commands.Destroy(domain), ct).ConfigureAwait(false);
+            await RunJournaled(journal, domain, JournalOp.Begin, JournalOp.Done, Commands.Create(config), ct, failedIsUndone: true).ConfigureAwait(false);
             return Done(result, $"destroyed and created again from {config}");
         }, ct).ConfigureAwait(false);
     }
@@ -144,7 +145,7 @@ public sealed class DomainOperations
             }
             foreach (var r in journal.Live.Where(r => r.Domain == domain && r.Kind == ResourceKinds.Config))
             {
-                await RunJournaled(domain, JournalOp.Undo, JournalOp.Undone, ConfigFileCommands.Remove(r.Resource), ct, kind: ResourceKinds.Config, resource: r.Resource).ConfigureAwait(false);
+                await RunJournaled(journal, domain, JournalOp.Undo, JournalOp.Undone, ConfigFileCommands.Remove(r.Resource), ct, kind: ResourceKinds.Config, resource: r.Resource).ConfigureAwait(false);
                 result.Removed.Add(r.Resource);
             }
             return result.Removed.Count == 0 ? Nothing(result, "nothing of it was recorded") : Done(result, $"removed {result.Removed.Count} resources");
@@ -189,9 +190,10 @@ public sealed class DomainOperations
         return result;
     }
 
-    private Task<CommandResult> RunJournaled(string domain, JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct,
+    // The lines carry the domain's pool, as the journal has it, so a lease on that pool covers them (LeaseScope.Covers).
+    private Task<CommandResult> RunJournaled(JournalState journal, string domain, JournalOp before, JournalOp after, RemoteCommand command, CancellationToken ct,
         bool failedIsUndone = false, bool allowFailure = false, string kind = ResourceKinds.Domain, string? resource = null) =>
-        new JournaledStep { Kind = kind, Resource = resource ?? domain, Domain = domain }
+        new JournaledStep { Kind = kind, Resource = resource ?? domain, Domain = domain, Pool = journal.Find(ResourceKinds.Domain, domain)?.Pool }
             .RunAsync(_journal, before, after, command, line => _host.RunAsync(line, ct), failedIsUndone, allowFailure);
 
     private async Task RunXl(RemoteCommand command, CancellationToken ct)

@@ -50,6 +50,8 @@ public static class JournaledChain
             };
             if (!done)
             {
+                // Another's lease covers the step: its journal line was refused, so nothing of it was made and there is nothing to close.
+                if (raw.ExitedWith(HostScripts.HostScriptExit.Busy)) return new Outcome(results, journal.Busy(raw));
                 // This step failed (its begin line may or may not be written): close its journal, as a lone step does.
                 await run(links[i].Step.Closing(journal, links[i].FailedIsUndone)).ConfigureAwait(false);
                 return new Outcome(results, XlFailure.ForCommand(result, links[i].Command));

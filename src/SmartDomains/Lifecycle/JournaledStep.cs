@@ -33,6 +33,8 @@ public sealed class JournaledStep
             StdOut = raw.StdOut, StdErr = raw.StdErr, Duration = raw.Duration,
         };
         if (raw.Succeeded) return result;
+        // Another's lease covers the step: its journal line was refused, so nothing was made and there is nothing to close.
+        if (raw.ExitedWith(HostScripts.HostScriptExit.Busy)) throw journal.Busy(raw);
         await run(Closing(journal, failedIsUndone)).ConfigureAwait(false);
         if (allowFailure) return result;
         throw XlFailure.ForCommand(result, command);

@@ -22,6 +22,11 @@ public sealed class PoolStartOptions
     public ImageRepository? Images { get; init; }
     /// <summary>Start only these domains (Sync-XenPool); the others are left as they are and count for dependencies as found.</summary>
     public IReadOnlySet<string>? Only { get; init; }
+    /// <summary>
+    /// The token of the leases the caller holds on the pool's hosts (HostLease made with one token for all of them, as
+    /// Sync-XenPool does): the start's journal lines carry it, so the caller's own pool lease does not refuse them.
+    /// </summary>
+    public string? LeaseToken { get; init; }
     /// <summary>Also require an SSH banner from guests whose probe port is 22.</summary>
     public bool CheckSshBanner { get; init; }
 }

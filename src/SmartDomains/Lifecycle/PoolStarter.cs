@@ -54,7 +54,7 @@ public sealed class PoolStarter
                 return new[] { new PlannedStep(on, $"Leave it running (domid {running.DomId}) and check that it is alive", Array.Empty<string>()) };
             steps.Add(new PlannedStep(on, "Destroy it: it crashed, and it is made again", new[] { RemoteCommand.Xl("destroy", domain.Name).CommandLine }));
         }
-        var storage = new HostStorage(host, new HostJournal(host), _options.Images);
+        var storage = new HostStorage(host, new HostJournal(host) { LeaseToken = _options.LeaseToken }, _options.Images);
         foreach (var item in _pool.Storage.Where(s => s.Domain == domain.Name))
             steps.Add(new PlannedStep($"{item.Path} on {host.Name}", StorageAction(item), storage.DescribePrepare(item, _pool.Name)));
         var path = _pool.ConfigPath(domain);
@@ -109,7 +109,7 @@ public sealed class PoolStarter
                 var here = _pool.Domains.Where(d => string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
                 var files = _pool.Storage.Where(s => s.Kind != StorageKind.LogicalVolume && here.Contains(s.Domain))
                     .SelectMany(s => new[] { s.Path, StorageTargets.ParentOf(s.Path) }).Distinct(StringComparer.Ordinal).ToArray();
-                var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], new HostJournal(_hosts[name]), t, files), cancellationToken), cancellationToken).ConfigureAwait(false);
+                var snapshot = await WithRetry(() => Step(name, t => HostSnapshot.ReadAsync(_hosts[name], new HostJournal(_hosts[name]) { LeaseToken = _options.LeaseToken }, t, files), cancellationToken), cancellationToken).ConfigureAwait(false);
                 var record = PoolRecord.ForHost(_pool, name);
                 await snapshot.JournalWriter.AppendAsync(record.ToJournal(JournalOp.Done), cancellationToken).ConfigureAwait(false);
                 lock (_snapshots) _snapshots[name] = snapshot;

@@ -17,26 +17,31 @@ public sealed class HostJournal
 
     public string JournalPath => _host.Host.Layout.Journal;
     public string LockPath => _host.Host.Layout.JournalLock;
-    /// <summary>The clear lease: "TOKEN UNTIL WHO", written under the journal lock by a controller that cleans the host.</summary>
+    /// <summary>The lease table (<see cref="HostLease"/>), written under the journal lock by controllers that undo or save.</summary>
     public string LeasePath => _host.Host.Layout.ClearLease;
 
-    /// <summary>The lease token this writer holds (a cleaner's); other writers are refused while a live lease exists.</summary>
+    /// <summary>The lease token this writer holds; an entry another's live lease covers is refused (<see cref="LeaseScope.Covers"/>).</summary>
     public string? LeaseToken { get; init; }
 
     /// <summary>The command that appends one entry; chain it before the command that makes the resource.</summary>
     public RemoteCommand AppendCommand(JournalEntry entry) =>
-        RemoteCommand.Script(Scripts.JournalAppend, LockPath, JournalPath, entry.ToJsonLine(), LeasePath, LeaseToken ?? "");
+        RemoteCommand.Script(Scripts.JournalAppend, LockPath, JournalPath, entry.ToJsonLine(), LeasePath, LeaseToken ?? "",
+            entry.Pool ?? "", entry.Domain ?? "");
 
     public async Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
         var result = await _host.RunAsync(AppendCommand(entry), cancellationToken).ConfigureAwait(false);
-        if (result.ExitedWith(HostScriptExit.Busy))
-            throw new XenHostException(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name, result.StdErr.Trim())
-            { RecommendedAction = "Wait until the other controller has finished cleaning the host, then run again." };
+        if (result.ExitedWith(HostScriptExit.Busy)) throw Busy(result);
         if (!result.Succeeded)
             throw new XenHostException(XenErrorIds.JournalWriteFailed, XenErrorCategory.WriteError, _host.Name,
                 $"Could not write the journal {JournalPath} on {_host.Name}: {result.StdErr.Trim()}. Nothing was made.");
     }
+
+    /// <summary>XenHostBusy for an append (alone or in a chain) that exited 75: who holds the lease, until when.</summary>
+    public XenHostException Busy(CommandResult result) =>
+        new(XenErrorIds.HostBusy, XenErrorCategory.ResourceUnavailable, _host.Name,
+            $"Nothing was made on {_host.Name}: what it needs is {HostLease.Holder(result)}.")
+        { RecommendedAction = "Run again when the other controller has finished (its lease runs out at the time given at the latest)." };
 
     /// <summary>Prints the journal's lines; for callers that read it in the same round trip as something else.</summary>
     public RemoteCommand ReadCommand => RemoteCommand.Script(Scripts.JournalRead, JournalPath);

@@ -115,10 +115,11 @@ internal sealed class BaseImageCache
 
     public BaseImage Resolve(string from)
     {
-        if (_repository is null)
-            throw new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
+        // An emulated host falls back on its stand-ins for the shipped templates; a real host needs a repository.
+        var repository = _repository ?? StandInImages.DefaultFor(_host.Host.Connection)
+            ?? throw new XenHostException(XenErrorIds.BaseImageNotFound, XenErrorCategory.ObjectNotFound, _host.Name,
                 $"The disk is a clone of '{from}', but no image repository was given.")
-            { RecommendedAction = "Give an image repository directory that holds the base image." };
-        return _repository.Resolve(from);
+            { RecommendedAction = "Give an image repository directory that holds the base image (-ImageRepository, $SmartDomainsImageRepository or SMARTDOMAINS_IMAGE_REPOSITORY)." };
+        return repository.Resolve(from);
     }
 }

@@ -14,6 +14,9 @@ public sealed record DomainObservation(
     DomainMarks.SaveMark? Saved,
     string Detail)
 {
+    /// <summary>Another operation's live lease over the domain (a save, a removal in flight), in words; the pass leaves it alone.</summary>
+    public string? LeasedBy { get; init; }
+
     public static DomainObservation Unreachable(string why) =>
         new(ObservedState.Unknown, null, null, new DomainMarks.RestartMark(0, default, false), null, why);
 
@@ -22,7 +25,7 @@ public sealed record DomainObservation(
         snapshot.Running(domain) is null && snapshot.Journal.Find(ResourceKinds.Domain, domain) is { Exists: true };
 
     /// <param name="monitorLog">The domain's xl monitor log when it is gone (see <see cref="NeedsMonitorLog"/>), else null.</param>
-    public static DomainObservation Of(HostSnapshot snapshot, PoolDomain domain, string? monitorLog)
+    public static DomainObservation Of(HostSnapshot snapshot, string pool, PoolDomain domain, string? monitorLog)
     {
         var journal = snapshot.Journal;
         var hold = DomainMarks.HoldOf(journal, domain.Name);
@@ -30,7 +33,8 @@ public sealed record DomainObservation(
         var saved = DomainMarks.SavedOf(journal, domain.Name);
         var made = journal.Find(ResourceKinds.Domain, domain.Name);
         var running = snapshot.Running(domain.Name);
-        DomainObservation Is(ObservedState state, string detail) => new(state, running, hold, restarts, saved, detail);
+        var leased = snapshot.HeldElsewhere(pool, domain.Name) is { } other ? other.Describe(snapshot.Leases.HostNow) : null;
+        DomainObservation Is(ObservedState state, string detail) => new(state, running, hold, restarts, saved, detail) { LeasedBy = leased };
 
         if (running is not null)
         {

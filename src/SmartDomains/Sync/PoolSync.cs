@@ -17,6 +17,10 @@ public sealed class PoolSyncOptions
     public ImageStore? SavedImages { get; init; }
     /// <summary>How starts and restarts run (throttle, retries, base images): the Start-XenPool engine's options.</summary>
     public PoolStartOptions Start { get; init; } = new();
+    /// <summary>How long a pass waits for another's lease on the pool (another pass, a removal) before its host is Skipped.</summary>
+    public TimeSpan BusyTimeout { get; init; } = HostLease.DefaultBusyTimeout;
+    /// <summary>How long the pass's pool lease lasts: longer than a pass takes; it is released at the end, and expires if the controller dies.</summary>
+    public TimeSpan LeaseFor { get; init; } = TimeSpan.FromMinutes(30);
 }
 
 /// <summary>
@@ -44,28 +48,44 @@ public sealed class PoolSync
     public sealed record Planned(PoolDomain Domain, DomainObservation Seen, SyncDecision Decision, HostSnapshot? Snapshot);
 
     /// <summary>Reads the hosts and decides; changes nothing (-WhatIf, Test-XenPool).</summary>
-    public async Task<IReadOnlyList<Planned>> PlanAsync(CancellationToken ct)
+    public Task<IReadOnlyList<Planned>> PlanAsync(CancellationToken ct) => PlanAsync(null, ct);
+
+    // The pass's pool leases, one token for all its hosts: two passes over one pool never act at once, and what the pass
+    // does under them passes them.
+    private readonly string _token = HostLease.NewToken();
+    private readonly Dictionary<string, HostLease> _leases = new(StringComparer.OrdinalIgnoreCase);
+
+    private async Task<IReadOnlyList<Planned>> PlanAsync(string? leaseToken, CancellationToken ct)
     {
-        var views = await Task.WhenAll(_pool.Hosts.Select(h => ReadHostAsync(h, ct))).ConfigureAwait(false);
+        var views = await Task.WhenAll(_pool.Hosts.Select(h => ReadHostAsync(h, leaseToken, ct))).ConfigureAwait(false);
         var byHost = views.ToDictionary(v => v.Host, StringComparer.OrdinalIgnoreCase);
         return _pool.Domains.Select(d =>
         {
             var view = byHost[d.Host!];
             var seen = view.Snapshot is null ? DomainObservation.Unreachable(view.Error!)
-                : DomainObservation.Of(view.Snapshot, d, view.Logs.GetValueOrDefault(view.Snapshot.Connection.Host.Layout.MonitorLog(d.Name)));
+                : DomainObservation.Of(view.Snapshot, _pool.Name, d, view.Logs.GetValueOrDefault(view.Snapshot.Connection.Host.Layout.MonitorLog(d.Name)));
             return new Planned(d, seen, SyncPlanner.Decide(d, seen, _options.At), view.Snapshot);
         }).ToArray();
     }
 
     private sealed record HostView(string Host, HostSnapshot? Snapshot, IReadOnlyDictionary<string, string?> Logs, string? Error);
 
-    private async Task<HostView> ReadHostAsync(string name, CancellationToken ct)
+    private async Task<HostView> ReadHostAsync(string name, string? leaseToken, CancellationToken ct)
     {
         if (!_hosts.TryGetValue(name, out var connection))
             return new HostView(name, null, new Dictionary<string, string?>(), $"{name} is not connected (Connect-XenHost)");
         try
         {
-            var snapshot = await HostSnapshot.ReadAsync(connection, ct).ConfigureAwait(false);
+            var journal = new HostJournal(connection) { LeaseToken = leaseToken };
+            if (leaseToken is not null)
+            {
+                // Taken before the host is read: a second pass waits here, then reads what the first one made.
+                var lease = new HostLease(connection, LeaseScope.OfPool(_pool.Name), $"Sync-XenPool of pool '{_pool.Name}'", leaseToken) { BusyTimeout = _options.BusyTimeout };
+                await lease.AcquireAsync(_options.LeaseFor, ct).ConfigureAwait(false);
+                lock (_leases) _leases[name] = lease;
+                journal = lease.Journal;
+            }
+            var snapshot = await HostSnapshot.ReadAsync(connection, journal, ct).ConfigureAwait(false);
             var gone = _pool.Domains.Where(d => string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase) && DomainObservation.NeedsMonitorLog(snapshot, d.Name))
                 .Select(d => connection.Host.Layout.MonitorLog(d.Name)).ToArray();
             // The end of the log is enough: only what follows the domain's last start counts.
@@ -80,7 +100,22 @@ public sealed class PoolSync
 
     public async Task<IReadOnlyList<XenPoolSyncResult>> RunAsync(CancellationToken ct)
     {
-        var plan = await PlanAsync(ct).ConfigureAwait(false);
+        try { return await RunLeasedAsync(ct).ConfigureAwait(false); }
+        finally
+        {
+            foreach (var lease in _leases.Values)
+                try
+                {
+                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                    await lease.ReleaseAsync(limit.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is XenHostException or OperationCanceledException) { /* it expires on its own */ }
+        }
+    }
+
+    private async Task<IReadOnlyList<XenPoolSyncResult>> RunLeasedAsync(CancellationToken ct)
+    {
+        var plan = await PlanAsync(_token, ct).ConfigureAwait(false);
         var results = plan.ToDictionary(p => p.Domain.Name, p => new XenPoolSyncResult
         {
             Pool = _pool.Name, Domain = p.Domain.Name, Host = p.Domain.Host!, Desired = p.Decision.Desired, Before = p.Decision.Before,
@@ -113,7 +148,7 @@ public sealed class PoolSync
     private async Task StopAsync(Planned p, XenPoolSyncResult result, CancellationToken ct)
     {
         var host = _hosts[p.Domain.Host!];
-        var operations = new DomainOperations(host);
+        var operations = new DomainOperations(host, _token);
         try
         {
             if (p.Decision.Action == SyncAction.Saved) await SaveAsync(p, host, operations, result, ct).ConfigureAwait(false);
@@ -142,6 +177,7 @@ public sealed class PoolSync
             {
                 Checkpoint = true,
                 ImageName = ImageSaver.DefaultName(p.Domain.Name, _options.At),
+                LeaseToken = _token,
             }, null, ct).ConfigureAwait(false);
         }
         catch (XenHostException)
@@ -151,7 +187,7 @@ public sealed class PoolSync
         }
         result.Image = image.Name;
         // The image is complete and its checksums verified: only now may the domain stop.
-        await new HostJournal(host).AppendAsync(DomainMarks.Saved(p.Domain.Name, _pool.Name, image.Name, store.Directory, _options.At), ct).ConfigureAwait(false);
+        await new HostJournal(host) { LeaseToken = _token }.AppendAsync(DomainMarks.Saved(p.Domain.Name, _pool.Name, image.Name, store.Directory, _options.At), ct).ConfigureAwait(false);
     }
 
     private async Task RestoreAsync(Planned p, XenPoolSyncResult result, CancellationToken ct)
@@ -163,8 +199,8 @@ public sealed class PoolSync
             var store = _options.SavedImages is { } given && given.Directory == mark.Repository ? given : ImageStore.Local(mark.Repository);
             var image = await store.GetAsync(mark.Image, ct).ConfigureAwait(false);
             result.Image = image.Name;
-            await ImageRestorer.RestoreAsync(host, image, paused: false, null, ct).ConfigureAwait(false);
-            await new HostJournal(host).AppendAsync(DomainMarks.Restored(p.Domain.Name, _pool.Name), ct).ConfigureAwait(false);
+            await ImageRestorer.RestoreAsync(host, image, paused: false, null, ct, leaseToken: _token).ConfigureAwait(false);
+            await new HostJournal(host) { LeaseToken = _token }.AppendAsync(DomainMarks.Restored(p.Domain.Name, _pool.Name), ct).ConfigureAwait(false);
             _events.StateChanged(_pool.Name, p.Domain.Name, host.Name, "Restored", image.Name);
         }
         catch (XenHostException ex)
@@ -193,7 +229,7 @@ public sealed class PoolSync
         var options = new PoolStartOptions
         {
             ThrottleLimit = s.ThrottleLimit, FailFast = false, RetryCount = s.RetryCount, RetryDelay = s.RetryDelay,
-            StepTimeout = s.StepTimeout, Images = s.Images, CheckSshBanner = s.CheckSshBanner, Only = names,
+            StepTimeout = s.StepTimeout, Images = s.Images, CheckSshBanner = s.CheckSshBanner, Only = names, LeaseToken = _token,
         };
         var reachable = _hosts.Where(h => _pool.Hosts.Contains(h.Key, StringComparer.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
         var started = await new PoolStarter(_pool, reachable, options, _events).RunAsync(ct).ConfigureAwait(false);

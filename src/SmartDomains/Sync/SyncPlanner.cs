@@ -25,6 +25,7 @@ public static class SyncPlanner
             ? $"its window {domain.Schedule.OpenWindow(at)} is open" : $"it is outside its windows ({string.Join(", ", domain.Schedule.Windows)})";
 
         if (seen.State == ObservedState.Unknown) return Do(SyncAction.Skipped, seen.Detail);
+        if (seen.LeasedBy is { } lease) return Do(SyncAction.Skipped, $"another operation is at work on it: {lease}; the next pass looks again");
         if (seen.State == ObservedState.Foreign) return Do(SyncAction.Skipped, seen.Detail + "; it is left alone");
         if (seen.Hold is { Reason: "operator" } hold)
             return Do(SyncAction.Held, $"held by an operator's stop since {hold.Since:u} ({hold.By}); Start-XenDomain lifts the hold");

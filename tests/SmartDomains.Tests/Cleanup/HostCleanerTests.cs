@@ -14,7 +14,7 @@ using Xunit;
 namespace SmartDomains.Tests.Cleanup;
 
 /// <summary>Clear and remove-pool end to end on two emulated hosts, started by the real workflow engine.</summary>
-public sealed class HostCleanerTests : IDisposable
+public sealed partial class HostCleanerTests : IDisposable
 {
     private readonly LivenessHost _a = new(name: "ca");
     private readonly LivenessHost _b = new(name: "cb");
@@ -200,13 +200,13 @@ public sealed class HostCleanerTests : IDisposable
     public async Task While_another_controller_cleans_nothing_can_be_made_and_a_second_cleaner_is_refused()
     {
         await StartAsync(Plan("busy", ("busy-1", "ca")));
-        var other = new HostLease(_a.Connection, "other-controller");
+        var other = new HostLease(_a.Connection, LeaseScope.Host, "a test", "other-controller");
         await other.AcquireAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
         var write = await Assert.ThrowsAsync<XenHostException>(() => new HostJournal(_a.Connection)
             .AppendAsync(new JournalEntry { Op = JournalOp.Begin, Kind = ResourceKinds.Image, Resource = "/x", Pool = "p" }, CancellationToken.None));
         Assert.Equal("XenHostBusy", write.ErrorId);
-        var report = await new HostCleaner(_a.Connection).RunAsync(null, CancellationToken.None);
+        var report = await new HostCleaner(_a.Connection, new CleanupOptions { BusyTimeout = TimeSpan.Zero }).RunAsync(null, CancellationToken.None);
         Assert.Equal(CleanupOutcome.Failed, report.Status);
         Assert.Equal("XenHostBusy", report.Error!.ErrorId);
         Assert.Empty(report.Removed);
@@ -221,7 +221,7 @@ public sealed class HostCleanerTests : IDisposable
     [Fact]
     public async Task A_lease_is_renewed_only_when_what_is_left_of_it_is_shorter_than_asked()
     {
-        var lease = new HostLease(_a.Connection, "renewing");
+        var lease = new HostLease(_a.Connection, LeaseScope.Host, "a test", "renewing");
         var acquires = 0;
         _a.Connection.CommandCompleted = r => { if (r.CommandLine.Contains("lease-acquire.sh")) Interlocked.Increment(ref acquires); };
         try
