@@ -33,7 +33,7 @@ Describe 'Sync-XenPool on SSH test hosts' -Skip:(-not $canRunHosts) {
     It 'a host that is unreachable during one pass has its domains reported; the others proceed; the next pass completes' {
         # The pool is planned while both hosts answer.
         $planned = New-XenPool -Path $pool
-        Stop-TestHostSshd -TestHost $set[1]
+        Stop-TestHostSshd -TestHost $set[1] -KillSessions
         try {
             $r = @($planned | Sync-XenPool -ErrorAction SilentlyContinue)
         }
