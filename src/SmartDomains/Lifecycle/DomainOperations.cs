@@ -18,6 +18,9 @@ public sealed class DomainOperations
     private readonly HostJournal _journal;
 
     /// <param name="leaseToken">The token of a lease the caller holds over the domain (Sync-XenPool's pool lease), so its lines pass.</param>
+    /// <summary>How long an action waits for another's lease over its domain before it fails XenHostBusy.</summary>
+    public TimeSpan BusyTimeout { get; init; } = HostLease.DefaultBusyTimeout;
+
     public DomainOperations(HostConnection host, string? leaseToken = null)
     {
         _host = host;
@@ -175,10 +178,25 @@ public sealed class DomainOperations
     {
         var result = new DomainActionResult { Action = action, Domain = domain, Host = _host.Name };
         var watch = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(250);
         try
         {
-            var snapshot = await HostSnapshot.ReadAsync(_host, _journal, ct).ConfigureAwait(false);
-            result = await body(result, snapshot.Journal, snapshot.Running(domain)).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    var snapshot = await HostSnapshot.ReadAsync(_host, _journal, ct).ConfigureAwait(false);
+                    result = await body(result, snapshot.Journal, snapshot.Running(domain)).ConfigureAwait(false);
+                    break;
+                }
+                // Another's lease (a Sync pass, a removal) refused a journal line before anything was made: wait for it, read
+                // the host again and decide again, up to the bound, so an operator and a scheduled pass do not refuse each other.
+                catch (XenHostException ex) when (ex.ErrorId == XenErrorIds.HostBusy && watch.Elapsed + pause <= BusyTimeout)
+                {
+                    await Task.Delay(pause, ct).ConfigureAwait(false);
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
         }
         catch (XenHostException ex)
         {
