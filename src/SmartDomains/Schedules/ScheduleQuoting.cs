@@ -17,13 +17,18 @@ public static class ScheduleQuoting
 
     /// <summary>
     /// One word of a systemd command line or Environment= value: double-quoted, with \ and " escaped, and $ and % doubled
-    /// so systemd expands neither a variable nor a specifier.
+    /// so systemd expands neither a variable nor a specifier. The executable (the first word) gets no variable expansion,
+    /// so its $ stays single; systemd refuses quotes in it (SystemdExecutable checks that first).
     /// </summary>
-    public static string Systemd(string value)
+    public static string Systemd(string value, bool executable = false)
     {
         if (value.Any(char.IsControl)) throw new ArgumentException("A systemd word cannot carry a control character.", nameof(value));
-        return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("$", "$$").Replace("%", "%%") + "\"";
+        var escaped = value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("%", "%%");
+        return "\"" + (executable ? escaped : escaped.Replace("$", "$$")) + "\"";
     }
+
+    /// <summary>Whether systemd takes the path as an executable: it refuses one holding quotes or backslashes.</summary>
+    public static bool SystemdExecutable(string path) => !path.Any(c => c is '"' or '\'' or '\\');
 
     /// <summary>
     /// One word of a crontab command: quoted for sh, then every % escaped, since cron turns an unescaped % into a newline

@@ -38,6 +38,8 @@ public sealed class ScheduleSpec
         if (SearchPath.Any(char.IsControl)) throw ScheduleInterval.Invalid("PATH holds a control character.");
         Connection.Validate();
         if (Kind == ScheduleKind.Cron) Every.ToCron();
+        if (Kind == ScheduleKind.SystemdTimer && !ScheduleQuoting.SystemdExecutable(Pwsh[0]))
+            throw ScheduleInterval.Invalid($"systemd refuses an executable path with quotes or backslashes: {Pools.HostValues.Show(Pwsh[0])}.");
         if (Kind == ScheduleKind.Cron && Scope == ScheduleScope.System && Name.Contains('.'))
             throw ScheduleInterval.Invalid($"-Name {Name}: cron skips /etc/cron.d files whose name holds a '.'; use letters, digits, _ and - for a system cron schedule.");
     }

@@ -16,7 +16,7 @@ public static class SystemdUnits
         [Service]
         Type=oneshot
         Environment={ScheduleQuoting.Systemd("PATH=" + s.SearchPath)}
-        ExecStart={string.Join(" ", s.Command.Select(ScheduleQuoting.Systemd))}
+        ExecStart={string.Join(" ", s.Command.Select((w, i) => ScheduleQuoting.Systemd(w, executable: i == 0)))}
         # The runbook exits 1 when drift remains after its pass, so the unit shows as failed, as operators expect.
 
         """;

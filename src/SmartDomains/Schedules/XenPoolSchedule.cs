@@ -25,13 +25,14 @@ public sealed class XenPoolSchedule
     {
         var line = ReadLastLine(m.LogPath);
         JObject? last = null;
-        try { last = line is null ? null : JObject.Parse(line); } catch (Newtonsoft.Json.JsonException) { }
+        // The time stays text, so its offset is read as the runbook wrote it.
+        try { last = line is null ? null : Newtonsoft.Json.JsonConvert.DeserializeObject<JObject>(line, new Newtonsoft.Json.JsonSerializerSettings { DateParseHandling = Newtonsoft.Json.DateParseHandling.None }); }
+        catch (Newtonsoft.Json.JsonException) { }
         return new XenPoolSchedule
         {
             Name = m.Name, Pool = m.Pool, Every = m.Every, Kind = m.Kind, Scope = m.Scope, Runbook = m.Runbook, LogPath = m.LogPath,
             PoolPath = m.PoolPath, Registered = m.Registered, LastLine = line,
-            LastRun = last?["time"]?.Type == JTokenType.Date ? last["time"]!.Value<DateTimeOffset>()
-                : DateTimeOffset.TryParse(last?["time"]?.ToString(), out var t) ? t : null,
+            LastRun = DateTimeOffset.TryParse(last?["time"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t) ? t : null,
             LastResult = last?["result"]?.ToString(),
             NextRun = nextRun ?? (m.Kind == ScheduleKind.Cron ? ScheduleInterval.Parse(m.Every).NextCronRun(DateTimeOffset.Now) : null),
         };
