@@ -1,7 +1,7 @@
 namespace SmartDomains.Schedules;
 
 /// <summary>Everything a schedule is made of, resolved to absolute paths by the cmdlet and validated here.</summary>
-public sealed class ScheduleSpec
+public sealed record ScheduleSpec
 {
     public required string Name { get; init; }
     public required string Pool { get; init; }

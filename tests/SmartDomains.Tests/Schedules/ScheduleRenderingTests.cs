@@ -29,12 +29,7 @@ public sealed class ScheduleRenderingTests(ITestOutputHelper output)
     public void The_runbook_passes_the_repositories_on_to_sync_and_test()
     {
         var spec = ScheduleFixture.Spec("/tmp/r");
-        var withRepos = new ScheduleSpec
-        {
-            Name = spec.Name, Pool = spec.Pool, PoolPath = spec.PoolPath, Every = spec.Every, Kind = spec.Kind, Connection = spec.Connection,
-            Paths = spec.Paths, LogPath = spec.LogPath, ModulePath = spec.ModulePath, Pwsh = spec.Pwsh, SearchPath = spec.SearchPath,
-            Repository = "/srv/saved", ImageRepository = "/srv/base",
-        };
+        var withRepos = spec with { Repository = "/srv/saved", ImageRepository = "/srv/base" };
         var text = RunbookRenderer.Render(withRepos);
         Assert.Contains("$sync = @{ Path = '/srv/pools/nightly.json'; Repository = '/srv/saved'; ImageRepository = '/srv/base' }", text);
         Assert.Contains("Sync-XenPool @sync", text);

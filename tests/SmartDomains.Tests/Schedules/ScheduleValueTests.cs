@@ -83,11 +83,7 @@ public sealed class ScheduleValueTests
     {
         var spec = ScheduleFixture.Spec("/tmp", name: "lab.nightly");
         spec.Validate();
-        var system = new ScheduleSpec
-        {
-            Name = spec.Name, Pool = spec.Pool, PoolPath = spec.PoolPath, Every = spec.Every, Kind = ScheduleKind.Cron, Scope = ScheduleScope.System,
-            Connection = spec.Connection, Paths = spec.Paths, LogPath = spec.LogPath, ModulePath = spec.ModulePath, Pwsh = spec.Pwsh, SearchPath = spec.SearchPath,
-        };
+        var system = spec with { Scope = ScheduleScope.System };
         Assert.Throws<ScheduleException>(system.Validate);
     }
 
