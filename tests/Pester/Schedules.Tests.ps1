@@ -87,6 +87,24 @@ Describe 'Register-XenPoolSchedule' {
             ($now -split "`n" | Where-Object { $_ -like '`* `* `* `* `* *' }) | Should -Match ([regex]::Escape($s.Runbook))
         }
 
+        It 'an SSH runbook carries hostile paths to Connect-XenHost as themselves, and no secret' {
+            $key = Join-Path $root "it's ‘key’ `$(id) %x"
+            $s = Register-XenPoolSchedule -Path $poolFile -Name "$name-ssh" -Every 15m -Kind Cron -XenHost dom0a.example.org, 10.0.0.2 -KeyFile $key -User ops -Port 2222 -HostKeyPolicy AcceptNew
+            try {
+                $tokens = $errors = $null
+                $ast = [System.Management.Automation.Language.Parser]::ParseFile($s.Runbook, [ref] $tokens, [ref] $errors)
+                $errors | Should -BeNullOrEmpty
+                $connect = $ast.FindAll({ param($a) $a -is [System.Management.Automation.Language.CommandAst] -and $a.GetCommandName() -eq 'Connect-XenHost' }, $true) | Select-Object -First 1
+                $bound = [System.Management.Automation.Language.StaticParameterBinder]::BindCommand($connect)
+                $bound.BoundParameters['KeyFile'].ConstantValue | Should -BeExactly $key
+                $bound.BoundParameters['HostKeyPolicy'].ConstantValue | Should -Be 'AcceptNew'
+                $bound.BoundParameters['Port'].ConstantValue | Should -Be 2222
+                Get-Content -Raw $s.Runbook | Should -Not -Match 'Credential|Password'
+            }
+            finally { Unregister-XenPoolSchedule -Name "$name-ssh" }
+            Read-Crontab | Should -Not -Match ([regex]::Escape("$name-ssh"))
+        }
+
         It 'cron runs the runbook, which logs one JSON line with the pass result' {
             $log = (Get-XenPoolSchedule -Name $name).LogPath
             # A cron that already runs serves as well; else one is started now and stopped by its PID. Now, after Register:
