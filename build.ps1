@@ -92,8 +92,9 @@ function Install-TestPrerequisites {
 function Invoke-XunitSuite([string[]] $Missing) {
     $results = Join-Path $root 'out/test-results'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
-    # Tests that need a tool carry the trait Needs=TOOL: libxlutil (Xen's referee of xl.cfg), shellcheck (the host scripts' lint).
-    $needs = @{ 'libxenmisc4.17' = 'libxlutil'; 'shellcheck' = 'shellcheck' }
+    # Tests that need a tool carry the trait Needs=TOOL: libxlutil (Xen's referee of xl.cfg), shellcheck (the host scripts' lint),
+    # systemd-analyze (verify on the schedule units).
+    $needs = @{ 'libxenmisc4.17' = 'libxlutil'; 'shellcheck' = 'shellcheck'; 'systemd' = 'systemd-analyze' }
     $skip = @($Missing | Where-Object { $needs.ContainsKey($_) } | ForEach-Object { "Needs!=$($needs[$_])" })
     $filter = if ($skip) { @('--filter', ($skip -join '&')) } else { @() }
     # The emulator's process tests run the published xl (the NativeAOT one when it was built so).

@@ -37,6 +37,9 @@
         'Remove-XenPool'
         'Sync-XenPool'
         'Test-XenPool'
+        'Register-XenPoolSchedule'
+        'Get-XenPoolSchedule'
+        'Unregister-XenPoolSchedule'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -92,4 +92,11 @@ public static class XenErrorIds
     public const string DomainCrashed = "XenDomainCrashed";
     public const string LivenessProbeUnavailable = "XenLivenessProbeUnavailable";
     public const string LivenessAddressInvalid = "XenLivenessAddressInvalid";
+
+    // Schedules (Register-XenPoolSchedule)
+    /// <summary>A schedule value refused before anything is written: a name, a path, a host, a duration.</summary>
+    public const string ScheduleInvalid = "XenScheduleInvalid";
+    public const string ScheduleNotFound = "XenScheduleNotFound";
+    /// <summary>systemctl, crontab or schtasks refused; what was written so far is removed again.</summary>
+    public const string ScheduleInstallFailed = "XenScheduleInstallFailed";
 }

@@ -6,7 +6,9 @@ so that examples cannot rot.
 The environment every example finds
     Three emulated hosts, emu1, emu2 and emu3, under a temporary emulator root. $env:XDG_DATA_HOME points into the test's
     temporary folder while the file runs, so an example that writes `Connect-XenHost -Emulator -Name emu1` (no -EmulatorRoot)
-    uses these hosts and never the user's own. Guests answer on ports 22 and 2222 after 100 ms.
+    uses these hosts and never the user's own. So do $env:XDG_STATE_HOME and $env:XDG_CONFIG_HOME, for the schedules'
+    files; a schedule example that really registers (with '# Needs: crontab') uses the user's crontab and unregisters
+    again in the same example. Guests answer on ports 22 and 2222 after 100 ms.
 
     Two pools run, started from -Definition with tiny raw disks:
         lab      www (emu3, no disk, 127.0.60.1), db (emu1, 64 MiB raw disk, 127.0.60.2),
@@ -87,8 +89,11 @@ BeforeAll {
         $bytes = [byte[]]::new(1MB); [Random]::new($base.Length).NextBytes($bytes)
         [IO.File]::WriteAllBytes((Join-Path $images "$base.img"), $bytes)
     }
-    $script:saved = $env:XDG_DATA_HOME, $env:PSModulePath
+    $script:saved = $env:XDG_DATA_HOME, $env:PSModulePath, $env:XDG_STATE_HOME, $env:XDG_CONFIG_HOME
     $env:XDG_DATA_HOME = Join-Path $work 'xdg'
+    # Schedules (Register-XenPoolSchedule's examples) keep their runbooks, manifests and user units here, not in the user's.
+    $env:XDG_STATE_HOME = Join-Path $work 'xdg-state'
+    $env:XDG_CONFIG_HOME = Join-Path $work 'xdg-config'
     # Lets `Import-Module SmartDomains` (by name) find the built module, as it would once installed.
     $env:PSModulePath = (Split-Path (Split-Path (Split-Path $env:SMARTDOMAINS_MODULE))) + [IO.Path]::PathSeparator + $env:PSModulePath
     $script:hostNames = 'emu1', 'emu2', 'emu3'
@@ -225,7 +230,7 @@ AfterAll {
         }
     }
     finally {
-        $env:XDG_DATA_HOME, $env:PSModulePath = $saved
+        $env:XDG_DATA_HOME, $env:PSModulePath, $env:XDG_STATE_HOME, $env:XDG_CONFIG_HOME = $saved
         Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore
         Write-Host "Help examples: $([math]::Round($clock.Elapsed.TotalSeconds)) s in all."
     }
