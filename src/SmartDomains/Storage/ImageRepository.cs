@@ -14,6 +14,8 @@ public sealed class ImageRepository
 {
     public static readonly string[] Extensions = { ".img", ".raw", ".qcow2" };
     private static readonly ConcurrentDictionary<string, (long Size, long MTime, Digests Sha)> Memory = new();
+    // The domains of a pool resolve their base at the same moment: one read of the image, the others wait for it.
+    private static readonly ConcurrentDictionary<string, Lazy<Digests>> Reading = new();
 
     /// <summary>
     /// A file's SHA256 (holes read as zeros) and, from the same read, the SHA256 of the bytes in its data ranges
@@ -97,8 +99,15 @@ public sealed class ImageRepository
             Memory[image.FullName] = (size, mtime, fromSidecar);
             return fromSidecar;
         }
-        var sha = Read(image.FullName);
-        Interlocked.Increment(ref _hashesComputed);
+        var key = FormattableString.Invariant($"{image.FullName}\0{size}\0{mtime}");
+        var reading = Reading.GetOrAdd(key, _ => new Lazy<Digests>(() =>
+        {
+            Interlocked.Increment(ref _hashesComputed);
+            return Read(image.FullName);
+        }));
+        Digests sha;
+        try { sha = reading.Value; }
+        finally { Reading.TryRemove(new KeyValuePair<string, Lazy<Digests>>(key, reading)); }
         // The image may have changed while it was read: record the hash only if it did not.
         image.Refresh();
         if (image.Length == size && image.LastWriteTimeUtc.Ticks == mtime)
