@@ -1,7 +1,7 @@
 #!/bin/sh
 # Archives the members of a saved image into a directory on the host (a repository there, -OnHost): the tar stream is
 # hashed as it enters the compressor (zstd, else pigz, else gzip). Prints "compression C", one "member NAME SIZE" per
-# member, "stream SIZE SHA256" (the tar stream) and "archive FILE SIZE SHA256" (the SHA256 of the compressed stream as it
+# member, "stream SHA256" (the tar stream) and "archive FILE SIZE SHA256" (the SHA256 of the compressed stream as it
 # was written).
 #
 # arg temp     the save's temp directory (holds memory.save)
@@ -25,7 +25,7 @@ archive_compressor
 echo "compression $archive_c"
 # shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 a="$o/$b.tar.$archive_e"
-archive_digest "$t" t
+archive_hash "$t" t
 h=$(archive_tar "$t" | { tee "$a"; echo $? > "$t/rc.tee"; } | hs) || { rm -f -- "$a"; exit 1; }
 archive_check "$t" "$a" tar ttee z tee
 archive_members_report "$t"

@@ -49,7 +49,6 @@ public static partial class ImageManifestRules
             return new("formatVersion", $"{image.FormatVersion} is not {XenImage.FirstFormatVersion} or {XenImage.CurrentFormatVersion}");
         var streamed = image.FormatVersion >= 2;
         if (streamed && !Sha256Pattern().IsMatch(image.StreamSha256 ?? "")) return new("streamSha256", "is not 64 lower-case hex digits");
-        if (streamed && image.StreamBytes is not >= 0) return new("streamBytes", "is missing or negative");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < image.Members.Count; i++)
         {

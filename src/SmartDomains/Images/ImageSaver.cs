@@ -212,7 +212,7 @@ public static class ImageSaver
                 Name = name, Domain = domain, Pool = pool, SourceHost = host.Name, Created = created, Checkpoint = checkpoint,
                 Compression = parsed.Compression, Config = config, ConfigPath = configPath, Members = parsed.Members,
                 ArchiveFile = parsed.ArchiveFile, ArchiveBytes = parsed.ArchiveBytes, ArchiveSha256 = parsed.ArchiveSha256,
-                StreamBytes = parsed.StreamBytes, StreamSha256 = parsed.StreamSha256,
+                StreamSha256 = parsed.StreamSha256,
             };
             if (store.IsLocal)
             {
@@ -307,12 +307,12 @@ public static class ImageSaver
     }
 
     internal sealed record ArchiveOutput(string Compression, IReadOnlyList<ImageMember> Members, string ArchiveFile, long ArchiveBytes, string ArchiveSha256,
-        long StreamBytes, string StreamSha256);
+        string StreamSha256);
 
     internal static ArchiveOutput ParseArchiveOutput(string stdout, IReadOnlyList<string> disks, string memory)
     {
         string? compression = null, file = null, sha = null, streamSha = null;
-        long size = -1, streamSize = -1;
+        long size = -1;
         var members = new List<ImageMember>();
         // Each member the save asked for, once: the manifest says what the host reported, nothing more or less.
         var expected = new HashSet<string>(disks.Select((_, i) => $"disk-{i}").Append(MemoryMember), StringComparer.Ordinal);
@@ -326,12 +326,12 @@ public static class ImageSaver
                 var original = isMemory ? memory : disks[int.Parse(f[1]["disk-".Length..], CultureInfo.InvariantCulture)];
                 members.Add(new ImageMember(f[1], isMemory ? ImageMember.Memory : ImageMember.Disk, original, long.Parse(f[2], CultureInfo.InvariantCulture)));
             }
-            else if (f[0] == "stream" && f.Length == 3) { streamSize = long.Parse(f[1], CultureInfo.InvariantCulture); streamSha = f[2]; }
+            else if (f[0] == "stream" && f.Length == 2) streamSha = f[1];
             else if (f[0] == "archive" && f.Length == 4) { file = f[1]; size = long.Parse(f[2], CultureInfo.InvariantCulture); sha = f[3]; }
         }
         if (compression is null || file is null || sha is null || streamSha is null || expected.Count > 0)
             throw new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
-        return new ArchiveOutput(compression, members, file, size, sha, streamSize, streamSha);
+        return new ArchiveOutput(compression, members, file, size, sha, streamSha);
     }
 
     /// <summary>The disk files of an xl.cfg (cdroms and empty targets left out).</summary>

@@ -49,9 +49,8 @@ public sealed class XenImage
     [JsonProperty("archiveFile")] public string ArchiveFile { get; init; } = "";
     [JsonProperty("archiveBytes")] public long ArchiveBytes { get; init; }
     [JsonProperty("archiveSha256")] public string ArchiveSha256 { get; init; } = "";
-    /// <summary>Format 2: the SHA256 and length of the tar stream inside the compression (what tar -S wrote).</summary>
+    /// <summary>Format 2: the SHA256 of the tar stream inside the compression (what tar -S wrote: headers and data extents).</summary>
     [JsonProperty("streamSha256", NullValueHandling = NullValueHandling.Ignore)] public string? StreamSha256 { get; init; }
-    [JsonProperty("streamBytes", NullValueHandling = NullValueHandling.Ignore)] public long? StreamBytes { get; init; }
 
     /// <summary>The image directory: a local path, or host:path for a repository on a host.</summary>
     [JsonIgnore] public string Location { get; internal set; } = "";

@@ -141,7 +141,6 @@ public sealed class ImageHost : IDisposable
         finally { Directory.Delete(work, true); }
         m["formatVersion"] = 1;
         m.Remove("streamSha256");
-        m.Remove("streamBytes");
         File.WriteAllText(path, m.ToString());
     }
 

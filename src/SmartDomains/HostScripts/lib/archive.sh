@@ -4,11 +4,11 @@
 #   image restores anywhere), and notes its size in TEMP/s-NAME. Sets archive_names. A source that is not a regular file
 #   fails 66. Members are not hashed one by one: that reads every hole of a sparse disk. The archive's integrity is the
 #   SHA256 of the tar stream (data extents and headers only), which restore checks as it extracts.
-# archive_digest TEMP P: fifos TEMP/P-sum and TEMP/P-len for a tee; in the background their SHA256 goes to TEMP/P-sha and
-#   their length to TEMP/P-bytes. Adds to archive_pids.
+# archive_hash TEMP P: hash_fifo TEMP P (lib/hash.sh: a fifo TEMP/P-sum for a tee, its SHA256 into TEMP/P-sha), its
+#   reader added to archive_pids.
 # archive_compressor: archive_c is zstd, else pigz, else gzip; archive_e the extension (zst or gz).
 # archive_tar TEMP: the sparse-aware tar of the members through the compressor, on stdout, the tar stream teed into
-#   archive_digest TEMP t (call that first); each stage writes its exit code into TEMP/rc.STAGE, since a pipeline's status
+#   archive_hash TEMP t (call that first); each stage writes its exit code into TEMP/rc.STAGE, since a pipeline's status
 #   is only its last command's.
 # archive_check TEMP REMOVE STAGE...: waits for the background jobs, then fails 1 naming the first stage (or hash) that
 #   failed, after removing REMOVE (a half-written archive; '' for none).
@@ -31,13 +31,10 @@ archive_members() {
         archive_names="$archive_names $_archive_n"
     done
 }
-archive_digest() {
+archive_hash() {
     hash_fifo "$1" "$2"
-    rm -f -- "$1/$2-len" && mkfifo -- "$1/$2-len" || exit 1
     # shellcheck disable=SC2154 # hash_fifo (lib/hash.sh) sets it
     archive_pids="$archive_pids $hash_pid"
-    { wc -c < "$1/$2-len" > "$1/$2-bytes"; } &
-    archive_pids="$archive_pids $!"
 }
 archive_compressor() {
     # shellcheck disable=SC2034 # archive_e is for the caller's file name
@@ -49,7 +46,7 @@ archive_tar() {
     rm -f -- "$1"/rc.*
     # shellcheck disable=SC2086 # the member names are Xen-safe words, split on purpose
     { (cd "$1/m" && tar -S -h -cf - $archive_names); echo $? > "$1/rc.tar"; } |
-        { tee -- "$1/t-sum" "$1/t-len"; echo $? > "$1/rc.ttee"; } |
+        { tee -- "$1/t-sum"; echo $? > "$1/rc.ttee"; } |
         { case $archive_c in zstd) zstd -q -T0 -c;; pigz) pigz -c;; *) gzip -c;; esac; echo $? > "$1/rc.z"; }
 }
 archive_check() {
@@ -65,6 +62,6 @@ archive_check() {
 }
 archive_members_report() {
     for _archive_n in $archive_names; do echo "member $_archive_n $(cat "$1/s-$_archive_n")"; done
-    echo "stream $(tr -d ' ' < "$1/t-bytes") $(cat "$1/t-sha")"
+    echo "stream $(cat "$1/t-sha")"
 }
 archive_tidy() { rm -rf -- "$1/m" "$1"/flat-* "$1"/s-* "$1"/rc.* "$1"/a-* "$1"/t-*; }
