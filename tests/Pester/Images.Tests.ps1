@@ -30,7 +30,12 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
         function script:DiskOf([string] $Domain) { ((Sh "ls /var/lib/xen/images/imgs/$Domain-*.img") -split "`n")[0].Trim() }
         function script:HostSha([string] $Path) { ((Sh "openssl dgst -sha256 -r < '$Path'") -split ' ')[0] }
         # The SHA256 of the tar stream inside a local .tar.zst (what a format-2 manifest records).
-        function script:StreamSha([string] $Archive) { ((& sh -c 'zstd -q -dc -- "$1" | sha256sum' sh $Archive) -split ' ')[0] }
+        function script:StreamSha([string] $Archive) {
+            $tar = "$Archive.tar"
+            & zstd -q -d -f -o $tar -- $Archive
+            if ($LASTEXITCODE) { throw "zstd -d $Archive failed ($LASTEXITCODE)" }
+            try { (Get-FileHash $tar -Algorithm SHA256).Hash.ToLowerInvariant() } finally { Remove-Item $tar }
+        }
         function script:HalfMade {
             $last = [ordered]@{}
             foreach ($e in (Sh 'cat /var/lib/smartdomains/journal.jsonl') -split "`n" | Where-Object { $_ } | ConvertFrom-Json) { $last["$($e.kind):$($e.resource)"] = $e }
@@ -117,7 +122,11 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
     }
 
     It 'leaves no complete image when the session dies mid-stream, names the host and the command, and a rerun succeeds' {
-        # big's 4 GiB are hashed on the host while its archive streams, so the stream is open for seconds.
+        # The tar stream is hashed as it passes (holes are not read), so big's 64 MiB stream in well under a second: a zstd
+        # first on the host's PATH hands its output on at 5 MiB/s, so the stream is open for seconds.
+        $slow = Join-Path $th.XlDir 'zstd'
+        Set-Content -Path $slow -Value "#!/bin/sh`n/usr/bin/zstd `"`$@`" | while dd bs=1M count=1 iflag=fullblock status=none > `"`$0.chunk`" && [ -s `"`$0.chunk`" ]; do cat `"`$0.chunk`"; sleep 0.2; done"
+        & chmod +x $slow
         $ps = [powershell]::Create()
         $null = $ps.AddScript({
                 param($module, $xh, $repo)
@@ -133,6 +142,7 @@ Describe 'Images on an SSH test host' -Skip:(-not $canRunHosts) {
         Stop-TestHostSshd -Host $th -KillSessions
         $out = @($ps.EndInvoke($async)); $ps.Dispose()
         Start-TestHostSshd -Host $th | Out-Null
+        Remove-Item $slow, "$slow.chunk" -ErrorAction Ignore
 
         $out.Count | Should -Be 1
         $out[0].FullyQualifiedErrorId | Should -Match '^XenImageSaveFailed,'
