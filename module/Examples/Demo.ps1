@@ -20,10 +20,11 @@ $hostsRoot = Join-Path $root 'hosts'
 
 function Show([string] $Title) { Write-Host "`n=== $Title ===" -ForegroundColor Cyan }
 
-# Every file of the emulated hosts (but the emulator's own state and log), with its SHA256: what "clean" is checked against.
+# Every file of the emulated hosts (but the emulator's own state and log, and xl's monitor logs, which a real xl keeps too),
+# with its SHA256: what "clean" is checked against.
 function Get-HostFiles {
     if (-not (Test-Path $hostsRoot)) { return @() }
-    Get-ChildItem $hostsRoot -Recurse -File | Where-Object FullName -NotMatch '/var/lib/xen/emulator/' |
+    Get-ChildItem $hostsRoot -Recurse -File | Where-Object FullName -NotMatch '/var/lib/xen/emulator/|/var/log/xen/' |
         ForEach-Object { '{0} {1}' -f (Get-FileHash $_.FullName -Algorithm SHA256).Hash, $_.FullName.Substring($hostsRoot.Length) } | Sort-Object
 }
 
