@@ -94,7 +94,7 @@ try {
                 'xl create' { 'journaled config write + xl create'; break }
                 'qemu-img create' { 'journaled qemu-img clone'; break }
                 'liveness-probe' { 'xl state + liveness probe'; break }
-                'verify-sha256' { 'base image verify'; break }
+                'verify-sha256|verify-ranges' { 'base image verify'; break }
                 '^xl list -v && ' { 'host snapshot (xl list -v + journal)'; break }
                 '^xl list -v' { 'xl state'; break }
                 'path-stat.*journal-read' { 'stat of targets + journal read'; break }

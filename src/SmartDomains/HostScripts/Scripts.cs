@@ -16,6 +16,7 @@ public static class Scripts
     public static HostScript PathStat => Get("path-stat.sh");
     public static HostScript FilesTail => Get("files-tail.sh");
     public static HostScript VerifySha256 => Get("verify-sha256.sh");
+    public static HostScript VerifyRanges => Get("verify-ranges.sh");
     public static HostScript DirRemove => Get("dir-remove.sh");
     public static HostScript DiskFree => Get("disk-free.sh");
     public static HostScript StorageProbe => Get("storage-probe.sh");

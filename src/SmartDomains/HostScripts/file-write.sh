@@ -11,7 +11,8 @@
 # marker 17 refusing to overwrite
 # uses fail refuse
 refuse_existing "$1" "$2"
-mkdir -p "$(dirname "$1")" || exit 1
+case $1 in */*) d=${1%/*}; d=${d:-/};; *) d=.;; esac
+[ -d "$d" ] || mkdir -p -- "$d" || exit 1
 umask 022
 cat > "$1.sd-tmp" || exit 1
 mv -f -- "$1.sd-tmp" "$1"

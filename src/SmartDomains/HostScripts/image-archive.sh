@@ -1,8 +1,8 @@
 #!/bin/sh
-# Hashes and archives the members of a saved image into a directory on the host (a repository there, -OnHost): each
-# member is hashed in the background while tar and the compressor (zstd, else pigz, else gzip) run. Prints
-# "compression C", one "member NAME SIZE SHA256" per member and "archive FILE SIZE SHA256" (the SHA256 of the compressed
-# stream as it was written).
+# Archives the members of a saved image into a directory on the host (a repository there, -OnHost): the tar stream is
+# hashed as it enters the compressor (zstd, else pigz, else gzip). Prints "compression C", one "member NAME SIZE" per
+# member, "stream SHA256" (the tar stream) and "archive FILE SIZE SHA256" (the SHA256 of the compressed stream as it
+# was written).
 #
 # arg temp     the save's temp directory (holds memory.save)
 # arg outDir   the directory the archive goes to
@@ -17,7 +17,7 @@
 # marker 127 is missing
 # uses fail need hash archive
 t=$1; o=$2; b=$3; shift 3
-need tar
+need tar mkfifo
 mkdir -p -- "$o" || exit 1
 archive_members "$t" "$@"
 archive_compressor
@@ -25,8 +25,9 @@ archive_compressor
 echo "compression $archive_c"
 # shellcheck disable=SC2154 # archive_compressor (lib/archive.sh) sets it
 a="$o/$b.tar.$archive_e"
+archive_hash "$t" t
 h=$(archive_tar "$t" | { tee "$a"; echo $? > "$t/rc.tee"; } | hs) || { rm -f -- "$a"; exit 1; }
-archive_check "$t" "$a" tar z tee
+archive_check "$t" "$a" tar ttee z tee
 archive_members_report "$t"
 archive_tidy "$t"
 echo "archive ${a##*/} $(stat -c %s -- "$a") $h"

@@ -82,10 +82,11 @@ public sealed class HostConnection : IDisposable
         return result;
     }
 
-    public Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
+    public Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken,
+        IReadOnlyList<Transport.SparseFile.Extent>? ranges = null)
     {
         CommandLog?.Invoke($"[{Name}] sftp put {RemoteCommand.Quote(localPath)} {RemoteCommand.Quote(remotePath)}");
-        return _transport.UploadAsync(localPath, remotePath, progress, cancellationToken);
+        return _transport.UploadAsync(localPath, remotePath, progress, cancellationToken, ranges);
     }
 
     public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken)

@@ -45,6 +45,10 @@ public static partial class ImageManifestRules
         if (!Compressions.Contains(image.Compression)) return new("compression", $"{HostValues.Show(image.Compression)} is not one of {string.Join(", ", Compressions)}");
         if (!ArchiveFilePattern().IsMatch(image.ArchiveFile)) return new("archiveFile", $"{HostValues.Show(image.ArchiveFile)} is not a file name NAME.tar.zst or NAME.tar.gz");
         if (!Sha256Pattern().IsMatch(image.ArchiveSha256)) return new("archiveSha256", "is not 64 lower-case hex digits");
+        if (image.FormatVersion is not (XenImage.FirstFormatVersion or XenImage.CurrentFormatVersion))
+            return new("formatVersion", $"{image.FormatVersion} is not {XenImage.FirstFormatVersion} or {XenImage.CurrentFormatVersion}");
+        var streamed = image.FormatVersion >= 2;
+        if (streamed && !Sha256Pattern().IsMatch(image.StreamSha256 ?? "")) return new("streamSha256", "is not 64 lower-case hex digits");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < image.Members.Count; i++)
         {
@@ -55,7 +59,9 @@ public static partial class ImageManifestRules
             if (expectedKind is null) return new(field + ".name", $"{HostValues.Show(m.Name ?? "")} is not {ImageSaver.MemoryMember} or disk-N");
             if (m.Kind != expectedKind) return new(field + ".kind", $"{HostValues.Show(m.Kind ?? "")} does not match the member {m.Name} ({expectedKind})");
             if (!names.Add(m.Name!)) return new(field + ".name", $"{m.Name} is listed twice");
-            if (!Sha256Pattern().IsMatch(m.Sha256 ?? "")) return new(field + ".sha256", "is not 64 lower-case hex digits");
+            // Format 2 checks the tar stream, not members: a member checksum there would be one nobody verifies.
+            if (streamed ? m.Sha256 is not null : !Sha256Pattern().IsMatch(m.Sha256 ?? ""))
+                return new(field + ".sha256", streamed ? "is not recorded in format 2 (the tar stream's is)" : "is not 64 lower-case hex digits");
             if (m.SizeBytes < 0) return new(field + ".sizeBytes", "is negative");
             if (m.Kind == ImageMember.Disk && !HostValues.AbsolutePath.IsValid(m.OriginalPath ?? ""))
                 return new(field + ".originalPath", HostValues.AbsolutePath.Refusal("the path", m.OriginalPath ?? ""));

@@ -13,7 +13,8 @@ namespace SmartDomains.Images;
 
 /// <summary>
 /// Brings a saved image back on a host. The archive's SHA256 is checked first (locally, then again on the host after the
-/// transfer), it is unpacked into a journaled temp dir and every member's SHA256 is checked, and only then are the disks moved
+/// transfer), it is unpacked into a journaled temp dir while the tar stream's SHA256 is checked (format 1: every member's
+/// SHA256 afterwards), and only then are the disks moved
 /// to their original paths (journaled as the domain's images), the config written and `xl restore` run. A corrupt or
 /// truncated archive fails with XenImageCorrupt before anything outside the temp dir is touched, and the temp dir is removed.
 /// An existing file the journal does not list as the module's is never overwritten (XenStorageConflict).
@@ -30,7 +31,9 @@ public static class ImageRestorer
         var tmp = TempDirOf(host, image.Domain, "ATTEMPT");
         var lines = new List<string> { $"# verify sha256 {image.ArchiveSha256} of {image.Location}/{image.ArchiveFile}" };
         if (image.Store is { IsLocal: true }) lines.Add($"sftp put {RemoteCommand.Quote(image.Location + "/" + image.ArchiveFile)} {tmp}/{image.ArchiveFile}");
-        lines.Add($"# unpack into {tmp} and verify the sha256 of {image.Members.Count} members");
+        lines.Add(image.FormatVersion >= 2
+            ? $"# unpack {image.Members.Count} members into {tmp}, verifying the sha256 of the tar stream as it is extracted"
+            : $"# unpack into {tmp} and verify the sha256 of {image.Members.Count} members");
         foreach (var d in image.Disks)
             lines.Add(RemoteCommand.Script(Scripts.MoveIntoPlace, $"{tmp}/m/{d.Name}", d.OriginalPath, journal.Find(ResourceKinds.Image, d.OriginalPath) is { Removed: false } ? "ours" : "new").Display);
         var cfg = ConfigTarget(host, image, journal);
@@ -132,8 +135,8 @@ public static class ImageRestorer
                     status($"{host.Name}: sending {image.ArchiveBytes} bytes to {hostArchive}");
                     await host.UploadAsync(localArchive, hostArchive, bytes, ct).ConfigureAwait(false);
                 }
-                var unpackArgs = new List<string> { tmp, hostArchive!, image.ArchiveSha256, image.Compression };
-                foreach (var m in image.Members) { unpackArgs.Add(m.Name); unpackArgs.Add(m.Sha256); }
+                var unpackArgs = new List<string> { tmp, hostArchive!, image.ArchiveSha256, image.Compression, image.FormatVersion >= 2 ? image.StreamSha256! : "" };
+                foreach (var m in image.Members) { unpackArgs.Add(m.Name); unpackArgs.Add(m.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)); unpackArgs.Add(m.Sha256 ?? ""); }
                 status($"{host.Name}: unpacking and verifying {image.Members.Count} members");
                 var unpack = await host.RunAsync(RemoteCommand.Script(Scripts.ImageUnpack, unpackArgs.ToArray()), ct).ConfigureAwait(false);
                 if (!unpack.Succeeded)

@@ -29,8 +29,9 @@ public sealed class ImageSaveOptions
 }
 
 /// <summary>
-/// Saves a domain into an image repository: xl save of its memory into a journaled temp dir on the host, the SHA256 of the
-/// memory and of every disk, a sparse-aware tar of them compressed with zstd (or pigz, or gzip), and the archive into the
+/// Saves a domain into an image repository: xl save of its memory into a journaled temp dir on the host, a sparse-aware tar
+/// of it and the disks compressed with zstd (or pigz, or gzip), the SHA256 of the tar stream and of the archive taken as
+/// they pass (manifest format 2: no hole of a sparse disk is read to hash it), and the archive into the
 /// repository under NAME.partial: streamed to the controller as it is made for a local repository (ArchiveReceiver), written
 /// on the host for a repository there. Verified end to end by SHA256, and only then renamed to NAME. The domain's disks are never
 /// removed or changed. When the archive step fails after xl save stopped the domain, the memory image stays in the temp dir
@@ -59,8 +60,8 @@ public static class ImageSaver
             StagingDirectory.MakeEmpty(tmp).Display,
             SaveCommand(domain, tmp + "/" + MemoryMember, checkpoint).CommandLine,
             store.IsLocal
-                ? $"{ArchiveReceiver.Command(tmp, name, Array.Empty<string>()).Display} ...   # hash memory and disks while tar -S | zstd (or pigz, gzip) streams them into {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), ArchiveReceiver.IncomingFile))}"
-                : $"# hash memory and disks, then tar -S | zstd (or pigz, gzip) into {store.PartialDirectory(name)}",
+                ? $"{ArchiveReceiver.Command(tmp, name, Array.Empty<string>()).Display} ...   # tar -S | zstd (or pigz, gzip) streams memory and disks, the tar stream hashed on the way, into {RemoteCommand.Quote(Path.Combine(store.PartialDirectory(name), ArchiveReceiver.IncomingFile))}"
+                : $"# tar -S | zstd (or pigz, gzip), the tar stream hashed on the way, into {store.PartialDirectory(name)}",
         };
         if (checkpoint) lines.Add(RemoteCommand.Xl("unpause", domain).CommandLine + "   # once the disks are archived, unless the domain was paused before");
         if (store.IsLocal)
@@ -201,7 +202,7 @@ public static class ImageSaver
 
             var pairs = new List<string> { MemoryMember, memory };
             for (var i = 0; i < disks.Count; i++) { pairs.Add($"disk-{i}"); pairs.Add(disks[i]); }
-            status($"{host.Name}: hashing and archiving {disks.Count + 1} members{(store.IsLocal ? $", the archive streamed into {partialLocal}" : "")}");
+            status($"{host.Name}: archiving {disks.Count + 1} members, the tar stream hashed as it is compressed{(store.IsLocal ? $", the archive streamed into {partialLocal}" : "")}");
             if (pausedBySave) status($"{host.Name}: {domain} stays paused while its disks are archived (a consistent checkpoint)");
             await lease.RenewAsync(ct).ConfigureAwait(false);
             ArchiveOutput parsed;
@@ -226,6 +227,7 @@ public static class ImageSaver
                 Name = name, Domain = domain, Pool = pool, SourceHost = host.Name, Created = created, Checkpoint = checkpoint,
                 Compression = parsed.Compression, Config = config, ConfigPath = configPath, Members = parsed.Members,
                 ArchiveFile = parsed.ArchiveFile, ArchiveBytes = parsed.ArchiveBytes, ArchiveSha256 = parsed.ArchiveSha256,
+                StreamSha256 = parsed.StreamSha256,
             };
             if (store.IsLocal)
             {
@@ -319,11 +321,12 @@ public static class ImageSaver
         };
     }
 
-    internal sealed record ArchiveOutput(string Compression, IReadOnlyList<ImageMember> Members, string ArchiveFile, long ArchiveBytes, string ArchiveSha256);
+    internal sealed record ArchiveOutput(string Compression, IReadOnlyList<ImageMember> Members, string ArchiveFile, long ArchiveBytes, string ArchiveSha256,
+        string StreamSha256);
 
     internal static ArchiveOutput ParseArchiveOutput(string stdout, IReadOnlyList<string> disks, string memory)
     {
-        string? compression = null, file = null, sha = null;
+        string? compression = null, file = null, sha = null, streamSha = null;
         long size = -1;
         var members = new List<ImageMember>();
         // Each member the save asked for, once: the manifest says what the host reported, nothing more or less.
@@ -332,17 +335,18 @@ public static class ImageSaver
         {
             var f = line.Split(' ');
             if (f[0] == "compression" && f.Length == 2) compression = f[1];
-            else if (f[0] == "member" && f.Length == 4 && expected.Remove(f[1]))
+            else if (f[0] == "member" && f.Length == 3 && expected.Remove(f[1]))
             {
                 var isMemory = f[1] == MemoryMember;
                 var original = isMemory ? memory : disks[int.Parse(f[1]["disk-".Length..], CultureInfo.InvariantCulture)];
-                members.Add(new ImageMember(f[1], isMemory ? ImageMember.Memory : ImageMember.Disk, original, long.Parse(f[2], CultureInfo.InvariantCulture), f[3]));
+                members.Add(new ImageMember(f[1], isMemory ? ImageMember.Memory : ImageMember.Disk, original, long.Parse(f[2], CultureInfo.InvariantCulture)));
             }
+            else if (f[0] == "stream" && f.Length == 2) streamSha = f[1];
             else if (f[0] == "archive" && f.Length == 4) { file = f[1]; size = long.Parse(f[2], CultureInfo.InvariantCulture); sha = f[3]; }
         }
-        if (compression is null || file is null || sha is null || expected.Count > 0)
+        if (compression is null || file is null || sha is null || streamSha is null || expected.Count > 0)
             throw new XenHostException(XenErrorIds.ImageSaveFailed, XenErrorCategory.InvalidData, null, $"The archive step printed something unexpected: {stdout.Trim()}");
-        return new ArchiveOutput(compression, members, file, size, sha);
+        return new ArchiveOutput(compression, members, file, size, sha, streamSha);
     }
 
     /// <summary>The disk files of an xl.cfg (cdroms and empty targets left out).</summary>

@@ -7,13 +7,14 @@ namespace SmartDomains.Images;
 /// <param name="Kind">memory or disk.</param>
 /// <param name="OriginalPath">Where the file was on the source host (the save file's temp path for memory).</param>
 /// <param name="SizeBytes">The file's apparent size (a sparse disk counts its holes).</param>
-/// <param name="Sha256">SHA256 of the whole file, holes read as zeros, lower-case hex; computed on the host before archiving.</param>
+/// <param name="Sha256">Format 1 only: SHA256 of the whole file, holes read as zeros, lower-case hex. Format 2 records the tar
+/// stream's SHA256 instead (<see cref="XenImage.StreamSha256"/>), so no hole is read to save or verify it.</param>
 public sealed record ImageMember(
     [property: JsonProperty("name")] string Name,
     [property: JsonProperty("kind")] string Kind,
     [property: JsonProperty("originalPath")] string OriginalPath,
     [property: JsonProperty("sizeBytes")] long SizeBytes,
-    [property: JsonProperty("sha256")] string Sha256)
+    [property: JsonProperty("sha256", NullValueHandling = NullValueHandling.Ignore)] string? Sha256 = null)
 {
     public const string Memory = "memory";
     public const string Disk = "disk";
@@ -25,7 +26,10 @@ public sealed record ImageMember(
 /// </summary>
 public sealed class XenImage
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>1: each member's SHA256 (holes hashed as zeros). 2: the SHA256 of the uncompressed tar stream (data extents and
+    /// headers), checked while restore extracts it. Both are read and verified.</summary>
+    public const int CurrentFormatVersion = 2;
+    public const int FirstFormatVersion = 1;
 
     [JsonProperty("formatVersion")] public int FormatVersion { get; init; } = CurrentFormatVersion;
     [JsonProperty("name")] public string Name { get; init; } = "";
@@ -45,6 +49,8 @@ public sealed class XenImage
     [JsonProperty("archiveFile")] public string ArchiveFile { get; init; } = "";
     [JsonProperty("archiveBytes")] public long ArchiveBytes { get; init; }
     [JsonProperty("archiveSha256")] public string ArchiveSha256 { get; init; } = "";
+    /// <summary>Format 2: the SHA256 of the tar stream inside the compression (what tar -S wrote: headers and data extents).</summary>
+    [JsonProperty("streamSha256", NullValueHandling = NullValueHandling.Ignore)] public string? StreamSha256 { get; init; }
 
     /// <summary>The image directory: a local path, or host:path for a repository on a host.</summary>
     [JsonIgnore] public string Location { get; internal set; } = "";

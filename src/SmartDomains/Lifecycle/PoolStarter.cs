@@ -79,7 +79,9 @@ public sealed class PoolStarter
     public async Task<IReadOnlyList<DomainStartResult>> RunAsync(CancellationToken cancellationToken)
     {
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hashed = Task.Run(HashBaseImages, CancellationToken.None);
         await ReadHostsAsync(failFast.Token).ConfigureAwait(false);
+        await hashed.ConfigureAwait(false);
 
         var alive = _pool.Domains.ToDictionary(d => d.Name, _ => new TaskCompletionSource<DomainStartResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         var throttle = new HostFairThrottle(_options.ThrottleLimit);
@@ -95,6 +97,20 @@ public sealed class PoolStarter
         var results = await Task.WhenAll(runs).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return results;
+    }
+
+    /// <summary>
+    /// Resolves (and so hashes, once) the base images the pool clones while the hosts are read: otherwise the first storage
+    /// step of every host waits for it. A base that does not resolve is left for that step to report.
+    /// </summary>
+    private void HashBaseImages()
+    {
+        if (_options.Images is not { } images) return;
+        foreach (var from in _pool.Storage.Select(StorageTargets.FromOf).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            try { images.Resolve(from); }
+            catch (Exception e) when (e is XenHostException or IOException or UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>Reads every host's domains and journal, and records the pool on each host it uses.</summary>

@@ -30,7 +30,7 @@ internal sealed class BaseImageCache
     public string PathOf(BaseImage image) => Dir + "/" + image.CacheFileName;
 
     /// <summary>
-    /// Sends a base image to the host once (SFTP to a temp name, sha256sum on the host, then renamed into the cache) and returns
+    /// Sends a base image to the host once (SFTP to a temp name, its data ranges' SHA256 on the host, then renamed into the cache) and returns
     /// the cached copy's path. A copy the journal lists as made, with the right size, is used as it is. The domains that ask
     /// for it at the same time share one check (and one transfer).
     /// </summary>
@@ -59,7 +59,7 @@ internal sealed class BaseImageCache
         if (!begin.Succeeded) await _undo.FailAsync(ResourceKinds.BaseImage, remote, attempt, begin, image.SizeBytes, ct).ConfigureAwait(false);
         try
         {
-            await _host.UploadAsync(image.LocalPath, temp, null, ct).ConfigureAwait(false);
+            await _host.UploadAsync(image.LocalPath, temp, null, ct, image.RangesSha256.Length > 0 ? image.Ranges : null).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && !(e is XenHostException x && x.ErrorId == XenErrorIds.HostUnreachable))
         {
@@ -100,9 +100,16 @@ internal sealed class BaseImageCache
             _journal.AppendCommand(JournalEntry.Of(JournalOp.Begin, ResourceKinds.BaseImage, remote, null, null, data)),
             RemoteCommand.Of("mkdir", "-p", "--", Dir));
 
+    /// <summary>
+    /// The check of the upload, then the rename and the done line. By its ranges when known: the upload wrote exactly those
+    /// into a new file, so the rest is holes by construction and only the data is read (8 MiB, not 64, in the Deploy bench).
+    /// </summary>
     public RemoteCommand VerifyCommand(BaseImage image, string remote, string attempt, JObject data) =>
         RemoteCommand.All(
-            RemoteCommand.Script(Scripts.VerifySha256, TempOf(remote, attempt), image.Sha256, remote),
+            image.RangesSha256.Length > 0
+                ? RemoteCommand.Script(Scripts.VerifyRanges, TempOf(remote, attempt), image.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), image.RangesSha256, remote)
+                    .WithInput(string.Concat(image.Ranges.Select(r => FormattableString.Invariant($"{r.Offset} {r.Length}\n"))))
+                : RemoteCommand.Script(Scripts.VerifySha256, TempOf(remote, attempt), image.Sha256, remote),
             _journal.AppendCommand(JournalEntry.Of(JournalOp.Done, ResourceKinds.BaseImage, remote, null, null, data)));
 
     public static JObject Data(BaseImage image, string remote, string attempt) => new()

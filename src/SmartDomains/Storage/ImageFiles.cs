@@ -96,7 +96,11 @@ internal sealed class ImageFiles
         var caps = await probe.ConfigureAwait(false);
         var attempt = StorageUndo.NewAttempt();
         var plan = PlanFile(item, pool, caps, baseImage, attempt);
-        var result = await _host.RunAsync(plan.Command, ct).ConfigureAwait(false);
+        // A host's clones one at a time: together they compete for its CPU and the first create waits for all of them;
+        // one by one, the first is ready at once and the rest are made while xl's lock serialises the creates anyway.
+        CommandResult result;
+        await using (baseImage is null ? null : await StorageGates.LockAsync(_host, StorageGates.Key(ResourceKinds.Image, "clones of " + baseImage.CacheFileName), ct).ConfigureAwait(false))
+            result = await _host.RunAsync(plan.Command, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             if (result.ExitedWith(HostScriptExit.Exists)) throw StorageTargets.Conflict(_host, path, null);

@@ -33,14 +33,22 @@ internal static class SavedImageBase
         var work = Directory.CreateTempSubdirectory("sd-unpack-").FullName;
         try
         {
-            Unpack(Path.Combine(dir, image.ArchiveFile), image.Compression, member.Name, work);
             var unpacked = Path.Combine(work, member.Name);
-            using (var s = File.OpenRead(unpacked))
+            if (image.FormatVersion >= 2)
             {
+                // What tar reads is hashed on its way in: the tar stream's SHA256 vouches for the member, holes included.
+                var stream = Unpack(Path.Combine(dir, image.ArchiveFile), image.Compression, member.Name, work);
+                if (stream != image.StreamSha256)
+                    throw Mismatch(parts[0], member, $"the tar stream has SHA256 {stream}, expected {image.StreamSha256}");
+                if (!File.Exists(unpacked) || new FileInfo(unpacked).Length != member.SizeBytes)
+                    throw Mismatch(parts[0], member, $"it has {(File.Exists(unpacked) ? new FileInfo(unpacked).Length : 0)} bytes, expected {member.SizeBytes}");
+            }
+            else
+            {
+                Unpack(Path.Combine(dir, image.ArchiveFile), image.Compression, member.Name, work);
+                using var s = File.OpenRead(unpacked);
                 var sha = Convert.ToHexString(SHA256.HashData(s)).ToLowerInvariant();
-                if (sha != member.Sha256)
-                    throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null,
-                        $"The disk {member.Name} of saved image {parts[0]} does not match its manifest (SHA256 {sha}, expected {member.Sha256}).");
+                if (sha != member.Sha256) throw Mismatch(parts[0], member, $"SHA256 {sha}, expected {member.Sha256}");
             }
             File.Move(unpacked, target, overwrite: true);
             return target;
@@ -48,16 +56,39 @@ internal static class SavedImageBase
         finally { Directory.Delete(work, true); }
     }
 
-    /// <summary>GNU tar unpacks the one member, keeping holes; the compressor is the one the manifest names.</summary>
-    private static void Unpack(string archive, string compression, string member, string into)
+    private static XenHostException Mismatch(string image, ImageMember member, string why) =>
+        new(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null, $"The disk {member.Name} of saved image {image} does not match its manifest ({why}).");
+
+    /// <summary>
+    /// The decompressor the manifest names feeds GNU tar, which unpacks the one member keeping holes; returns the SHA256 of the
+    /// tar stream (all of it: what tar leaves after the member is read and hashed too).
+    /// </summary>
+    private static string Unpack(string archive, string compression, string member, string into)
     {
-        var psi = new ProcessStartInfo("tar") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in new[] { "-x", "-S", "-C", into, "-f", archive, $"--use-compress-program={(compression == "zstd" ? "zstd" : compression == "pigz" ? "pigz" : "gzip")}", member })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null, $"Unpacking {member} from {archive} failed: {err.Trim()}");
+        var decompress = new ProcessStartInfo(compression == "zstd" ? "zstd" : compression == "pigz" ? "pigz" : "gzip")
+        { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "-dc", "--", archive } };
+        var tar = new ProcessStartInfo("tar") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-x", "-S", "-C", into, "-f", "-", member }) tar.ArgumentList.Add(a);
+        using var d = Process.Start(decompress)!;
+        using var t = Process.Start(tar)!;
+        var dErr = d.StandardError.ReadToEndAsync();
+        var tErr = t.StandardError.ReadToEndAsync();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var feeding = true;
+        for (int n; (n = d.StandardOutput.BaseStream.Read(buffer)) > 0;)
+        {
+            sha.AppendData(buffer, 0, n);
+            if (!feeding) continue;
+            try { t.StandardInput.BaseStream.Write(buffer, 0, n); }
+            catch (IOException) { feeding = false; }   // tar stopped reading: its exit code tells why
+        }
+        try { t.StandardInput.Close(); } catch (IOException) { }
+        d.WaitForExit();
+        t.WaitForExit();
+        if (d.ExitCode != 0 || t.ExitCode != 0)
+            throw new XenHostException(XenErrorIds.ImageCorrupt, XenErrorCategory.InvalidData, null,
+                $"Unpacking {member} from {archive} failed: {(dErr.Result + " " + tErr.Result).Trim()}");
+        return Convert.ToHexString(sha.GetCurrentHash()).ToLowerInvariant();
     }
 }

@@ -31,8 +31,12 @@ public interface IHostTransport : IDisposable
     /// </summary>
     Task<CommandResult> RunStreamingAsync(RemoteCommand command, Stream stdout, IProgress<long>? progress, CancellationToken cancellationToken);
 
-    /// <summary>Copies a local file to a path on the host (SFTP over SSH), reporting bytes sent. The remote directory must exist.</summary>
-    Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken);
+    /// <summary>
+    /// Copies a local file to a path on the host (SFTP over SSH), sparse, reporting bytes sent. The remote directory must exist.
+    /// With <paramref name="ranges"/>, exactly those byte ranges are written into the new file (see SparseFile.Ranges).
+    /// </summary>
+    Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken,
+        IReadOnlyList<SparseFile.Extent>? ranges = null);
 
     /// <summary>Copies a file on the host to a local path (SFTP over SSH), reporting bytes received.</summary>
     Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken);

@@ -107,10 +107,11 @@ public sealed class LocalTransport : IHostTransport
     public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken) =>
         UploadAsync(remotePath, localPath, progress, cancellationToken);   // on this machine both are a copy
 
-    public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken)
+    public async Task UploadAsync(string localPath, string remotePath, IProgress<long>? progress, CancellationToken cancellationToken,
+        IReadOnlyList<SparseFile.Extent>? ranges = null)
     {
         await using var target = new FileStream(remotePath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-        await SparseFile.CopyAsync(localPath, target, progress, cancellationToken).ConfigureAwait(false);
+        await SparseFile.CopyAsync(localPath, target, ranges, progress, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() { }

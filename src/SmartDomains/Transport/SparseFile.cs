@@ -26,16 +26,23 @@ public static class SparseFile
         CopyAsync(path, target, null, 1, progress, cancellationToken);
 
     /// <summary>
+    /// The same, sending exactly <paramref name="ranges"/> (see <see cref="Ranges"/>) when given: what the receiver verifies
+    /// is then what was hashed, even if the file's holes moved meanwhile.
+    /// </summary>
+    public static Task CopyAsync(string path, Stream target, IReadOnlyList<Extent>? ranges, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        CopyAsync(path, target, null, 1, progress, cancellationToken, ranges);
+
+    /// <summary>
     /// The same with <paramref name="writers"/> streams on the target at once: <paramref name="target"/> and more opened with
     /// <paramref name="openMore"/>, each writing its own pieces. An SFTP stream waits for every write's answer before the next,
     /// so one stream moves about a packet per round trip; several keep the link busy.
     /// </summary>
     public static async Task CopyAsync(string path, Stream target, Func<CancellationToken, Task<Stream>>? openMore, int writers,
-        IProgress<long>? progress, CancellationToken cancellationToken)
+        IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyList<Extent>? ranges = null)
     {
         using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
         var length = RandomAccess.GetLength(source);
-        var pieces = DataExtents(source, length).SelectMany(Split).ToArray();
+        var pieces = (ranges ?? DataExtents(source, length)).SelectMany(Split).ToArray();
         long copied = 0;
         var next = -1;
         async Task WriteAsync(Stream stream)
@@ -79,6 +86,29 @@ public static class SparseFile
     }
 
     private const int ChunkBytes = 256 * 1024;
+
+    /// <summary>The alignment of <see cref="Ranges"/>: a host script reads them with dd bs=65536, which POSIX dd can do.</summary>
+    public const long RangeAlignment = 64 * 1024;
+    // Holes shorter than this between two ranges travel as zeros: fewer, larger reads on the host.
+    private const long MergeGapBytes = 1L << 20;
+
+    /// <summary>
+    /// The data extents widened to <see cref="RangeAlignment"/> (the last may end at the file's end), with short holes
+    /// between them merged in: what a base image upload sends and what both sides hash (<see cref="RangesSha256"/>).
+    /// </summary>
+    public static IReadOnlyList<Extent> Ranges(SafeFileHandle handle, long length)
+    {
+        var ranges = new List<Extent>();
+        foreach (var e in DataExtents(handle, length))
+        {
+            var start = e.Offset / RangeAlignment * RangeAlignment;
+            var end = Math.Min(length, (e.Offset + e.Length + RangeAlignment - 1) / RangeAlignment * RangeAlignment);
+            if (ranges.Count > 0 && start - (ranges[^1].Offset + ranges[^1].Length) <= MergeGapBytes)
+                ranges[^1] = new Extent(ranges[^1].Offset, Math.Max(end, ranges[^1].Offset + ranges[^1].Length) - ranges[^1].Offset);
+            else ranges.Add(new Extent(start, end - start));
+        }
+        return ranges;
+    }
 
     /// <summary>The data extents of an open file of <paramref name="length"/> bytes, in order.</summary>
     public static IReadOnlyList<Extent> DataExtents(SafeFileHandle handle, long length)

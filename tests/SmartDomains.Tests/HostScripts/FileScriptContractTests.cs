@@ -109,6 +109,31 @@ public sealed class FileScriptContractTests : IDisposable
     }
 
     [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
+    public void VerifyRanges_checks_the_size_and_the_bytes_in_the_ranges_and_moves_only_a_match(string shell, string hostile)
+    {
+        var dir = _run.Dir(hostile);
+        var file = Path.Combine(dir, hostile + ".part");
+        var final = Path.Combine(dir, hostile + ".img");
+        var data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(65536 + 100);
+        using (var f = File.Create(file)) { f.Seek(131072, SeekOrigin.Begin); f.Write(data); }   // a hole, then data to the end
+        var size = (131072 + data.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var ranges = $"131072 {data.Length}\n";
+        string Hex(byte[] b) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(b)).ToLowerInvariant();
+
+        var r = _run.Run(shell, Scripts.VerifyRanges, new[] { file, size, Hex(new byte[data.Length]), final }, stdin: ranges);
+        ScriptRunner.AssertExit(Scripts.VerifyRanges, HostScriptExit.Corrupt, r);
+        Assert.False(File.Exists(final));
+        r = _run.Run(shell, Scripts.VerifyRanges, new[] { file, "1", Hex(data), final }, stdin: ranges);
+        ScriptRunner.AssertExit(Scripts.VerifyRanges, HostScriptExit.Corrupt, r);
+        Assert.Contains("bytes, expected 1", r.Err);
+        ScriptRunner.AssertExit(Scripts.VerifyRanges, HostScriptExit.Ok, _run.Run(shell, Scripts.VerifyRanges, new[] { file, size, Hex(data), "" }, stdin: ranges));
+        Assert.True(File.Exists(file));
+        ScriptRunner.AssertExit(Scripts.VerifyRanges, HostScriptExit.Ok, _run.Run(shell, Scripts.VerifyRanges, new[] { file, size, Hex(data), final }, stdin: ranges));
+        Assert.True(File.Exists(final));
+        ScriptRunner.AssertExit(Scripts.VerifyRanges, HostScriptExit.Missing, _run.Run(shell, Scripts.VerifyRanges, new[] { file, size, Hex(data), "" }, stdin: ranges));
+    }
+
+    [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
     public void DirRemove_removes_only_an_empty_directory(string shell, string hostile)
     {
         var dir = _run.Dir(hostile, "made");

@@ -35,9 +35,10 @@ public sealed class ImageScriptContractTests : IDisposable
     {
         var (archive, lines, memory, disk) = Archive(shell, hostile);
         Assert.Matches("^compression (zstd|pigz|gzip)$", lines[0]);
-        Assert.Equal($"member memory.save {new FileInfo(memory).Length} {Sha(memory)}", lines[1]);
-        Assert.Equal($"member disk-0 {new FileInfo(disk).Length} {Sha(disk)}", lines[2]);
-        Assert.Equal($"archive {Path.GetFileName(archive)} {new FileInfo(archive).Length} {Sha(archive)}", lines[3]);
+        Assert.Equal($"member memory.save {new FileInfo(memory).Length}", lines[1]);
+        Assert.Equal($"member disk-0 {new FileInfo(disk).Length}", lines[2]);
+        Assert.Equal("stream " + StreamSha(archive, lines[0].Split(' ')[1]), lines[3]);
+        Assert.Equal($"archive {Path.GetFileName(archive)} {new FileInfo(archive).Length} {Sha(archive)}", lines[4]);
         Assert.Equal(new[] { "memory.save" }, Directory.GetFiles(Path.Combine(_run.Root, hostile, "tmp")).Select(Path.GetFileName));
     }
 
@@ -51,28 +52,59 @@ public sealed class ImageScriptContractTests : IDisposable
         ScriptRunner.AssertExit(Scripts.ImageArchive, HostScriptExit.ToolMissing, r);
     }
 
+    /// <summary>The SHA256 of the tar stream inside an archive of that compression.</summary>
+    private static string StreamSha(string archive, string compression) =>
+        Tests.Images.ImageHost.Sh("\"$2\" -dc < \"$1\" | sha256sum", archive, compression == "zstd" ? "zstd" : "gzip").Split(' ')[0];
+
     [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
-    public void ImageUnpack_verifies_every_checksum_and_extracts_only_the_members(string shell, string hostile)
+    public void ImageUnpack_verifies_the_tar_stream_and_member_sizes_and_extracts_only_the_members(string shell, string hostile)
     {
         var (archive, lines, memory, disk) = Archive(shell, hostile);
         var compression = lines[0].Split(' ')[1];
         var temp = _run.Dir(hostile, "restore " + hostile);
-        string[] Args(string archiveSha, string diskSha) =>
-            new[] { temp, archive, archiveSha, compression, "memory.save", Sha(memory), "disk-0", diskSha };
+        var mem = new FileInfo(memory).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var size = new FileInfo(disk).Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] Args(string archiveSha, string streamSha, string diskSize) =>
+            new[] { temp, archive, archiveSha, compression, streamSha, "memory.save", mem, "", "disk-0", diskSize, "" };
 
-        var r = _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), Sha(disk)));
+        var r = _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), StreamSha(archive, compression), size));
         ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Ok, r);
         Assert.Equal(File.ReadAllBytes(disk), File.ReadAllBytes(Path.Combine(temp, "m", "disk-0")));
         Assert.Equal(File.ReadAllText(memory), File.ReadAllText(Path.Combine(temp, "m", "memory.save")));
+        Assert.Equal(new[] { "m", "names" }, Directory.GetFileSystemEntries(temp).Select(Path.GetFileName).Order());
 
-        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, _run.Run(shell, Scripts.ImageUnpack, Args(new string('0', 64), Sha(disk))));
-        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), new string('0', 64))));
+        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, _run.Run(shell, Scripts.ImageUnpack, Args(new string('0', 64), StreamSha(archive, compression), size)));
+        r = _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), new string('0', 64), size));
+        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, r);
+        Assert.Contains("tar stream", r.Err);
+        r = _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), StreamSha(archive, compression), "1"));
+        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, r);
+        Assert.Contains("disk-0", r.Err);
         // The manifest lists fewer members than the archive holds: refused before anything is extracted.
-        r = _run.Run(shell, Scripts.ImageUnpack, new[] { temp, archive, Sha(archive), compression, "memory.save", Sha(memory) });
+        r = _run.Run(shell, Scripts.ImageUnpack, new[] { temp, archive, Sha(archive), compression, StreamSha(archive, compression), "memory.save", mem, "" });
         ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, r);
         Assert.Contains("does not list", r.Err);
         ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.ToolMissing,
-            _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), Sha(disk)), path: "/nonexistent"));
+            _run.Run(shell, Scripts.ImageUnpack, Args(Sha(archive), StreamSha(archive, compression), size), path: "/nonexistent"));
+    }
+
+    [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]
+    public void ImageUnpack_of_format_1_checks_each_members_sha256(string shell, string hostile)
+    {
+        var (archive, lines, memory, disk) = Archive(shell, hostile);
+        var compression = lines[0].Split(' ')[1];
+        var temp = _run.Dir(hostile, "restore " + hostile);
+        string[] Args(string diskSha) => new[]
+        {
+            temp, archive, Sha(archive), compression, "",
+            "memory.save", new FileInfo(memory).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Sha(memory),
+            "disk-0", new FileInfo(disk).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), diskSha,
+        };
+        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Ok, _run.Run(shell, Scripts.ImageUnpack, Args(Sha(disk))));
+        Assert.Equal(File.ReadAllBytes(disk), File.ReadAllBytes(Path.Combine(temp, "m", "disk-0")));
+        var r = _run.Run(shell, Scripts.ImageUnpack, Args(new string('0', 64)));
+        ScriptRunner.AssertExit(Scripts.ImageUnpack, HostScriptExit.Corrupt, r);
+        Assert.Contains("member disk-0", r.Err);
     }
 
     [Theory, MemberData(nameof(ScriptRunner.ShellsAndHostile), MemberType = typeof(ScriptRunner))]

@@ -34,10 +34,12 @@ public sealed class ImageStreamScriptContractTests : IDisposable
 
         var report = ArchiveReceiver.Split(r.Err).Report.Split('\n');
         Assert.Equal("compression zstd", report[0]);
-        Assert.Equal($"member memory.save {new FileInfo(memory).Length} {Sha(File.ReadAllBytes(memory))}", report[1]);
-        Assert.Equal($"member disk-0 {new FileInfo(disk).Length} {Sha(File.ReadAllBytes(disk))}", report[2]);
-        Assert.Equal($"archive img.tar.zst {r.Bytes.Length} {Sha(r.Bytes)}", report[3]);
-        Assert.Equal(4, report.Length);
+        Assert.Equal($"member memory.save {new FileInfo(memory).Length}", report[1]);
+        Assert.Equal($"member disk-0 {new FileInfo(disk).Length}", report[2]);
+        var stream = TarStream(r.Bytes);
+        Assert.Equal($"stream {Sha(stream)}", report[3]);
+        Assert.Equal($"archive img.tar.zst {r.Bytes.Length} {Sha(r.Bytes)}", report[4]);
+        Assert.Equal(5, report.Length);
         Assert.Equal(new[] { "disk-0", "memory.save" }, List(r.Bytes));
         // Nothing is left on the host but the memory image the save made.
         Assert.Equal(new[] { "memory.save" }, Directory.GetFileSystemEntries(temp).Select(Path.GetFileName));
@@ -66,6 +68,20 @@ public sealed class ImageStreamScriptContractTests : IDisposable
         Assert.Empty(r.Bytes);
         r = _run.Run(shell, Scripts.ImageStream, new[] { temp, "img", "disk-0", temp }, path: "/nonexistent");
         ScriptRunner.AssertExit(Scripts.ImageStream, HostScriptExit.ToolMissing, r);
+    }
+
+    /// <summary>The tar stream inside a .tar.zst.</summary>
+    private byte[] TarStream(byte[] archive)
+    {
+        var psi = new ProcessStartInfo("zstd") { RedirectStandardInput = true, RedirectStandardOutput = true, ArgumentList = { "-q", "-dc" } };
+        using var p = Process.Start(psi)!;
+        var feed = Task.Run(() => { p.StandardInput.BaseStream.Write(archive); p.StandardInput.Close(); });
+        using var output = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(output);
+        feed.Wait();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        return output.ToArray();
     }
 
     /// <summary>The member names of a .tar.zst, as tar lists them.</summary>

@@ -108,6 +108,42 @@ public sealed class ImageHost : IDisposable
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(s)).ToLowerInvariant();
     }
 
+    /// <summary>Runs sh -c SCRIPT with positional values; fails the test on a non-zero exit. Returns stdout.</summary>
+    public static string Sh(string script, params string[] values)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "-c", script, "sh" } };
+        foreach (var v in values) psi.ArgumentList.Add(v);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Xunit.Assert.True(p.ExitCode == 0, err.Result);
+        return output;
+    }
+
+    /// <summary>The SHA256 of the tar stream inside a .tar.zst (what a format-2 manifest records).</summary>
+    public static string StreamSha(string archive) => Sh("zstd -q -dc -- \"$1\" | sha256sum", archive).Split(' ')[0];
+
+    /// <summary>
+    /// Rewrites a saved image's manifest as format 1 wrote it (each member's SHA256 over the whole file, no stream digest),
+    /// for the tests that old images still restore and are still verified member by member.
+    /// </summary>
+    public static void ToFormat1(string imageDir)
+    {
+        var path = Path.Combine(imageDir, "manifest.json");
+        var m = JObject.Parse(File.ReadAllText(path));
+        var work = Directory.CreateTempSubdirectory("sd-format1-").FullName;
+        try
+        {
+            Sh("zstd -q -dc -- \"$1\" | (cd \"$2\" && tar -xSf -)", Path.Combine(imageDir, (string)m["archiveFile"]!), work);
+            foreach (var member in (JArray)m["members"]!) member["sha256"] = Sha(Path.Combine(work, (string)member["name"]!));
+        }
+        finally { Directory.Delete(work, true); }
+        m["formatVersion"] = 1;
+        m.Remove("streamSha256");
+        File.WriteAllText(path, m.ToString());
+    }
+
     public async Task<string?> StateOfAsync(string domain)
     {
         var r = await Connection.RunXlAsync(CancellationToken.None, "list");

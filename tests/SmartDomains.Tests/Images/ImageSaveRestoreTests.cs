@@ -24,7 +24,10 @@ public sealed class ImageSaveRestoreTests
         Assert.Equal("pool1", image.Pool);
         Assert.Equal(configText, image.Config);
         Assert.Equal(3, image.Members.Count);
-        Assert.Equal(shas, image.Disks.Select(d => d.Sha256));
+        // Format 2: no member is hashed on its own (that reads every hole); the tar stream's SHA256 stands for them all.
+        Assert.Equal(XenImage.CurrentFormatVersion, image.FormatVersion);
+        Assert.All(image.Members, m => Assert.Null(m.Sha256));
+        Assert.Equal(ImageHost.StreamSha(Path.Combine(h.LocalRepo, image.Name, image.ArchiveFile)), image.StreamSha256);
         Assert.Equal(disks, image.Disks.Select(d => d.OriginalPath));
         Assert.True(File.Exists(Path.Combine(h.LocalRepo, image.Name, image.ArchiveFile)));
         Assert.True(File.Exists(Path.Combine(h.LocalRepo, image.Name, "manifest.json")));
@@ -74,7 +77,7 @@ public sealed class ImageSaveRestoreTests
         var options = new ImageSaveOptions
         {
             Checkpoint = true,
-            Status = m => { if (m.Contains("hashing and archiving")) seen.Add(h.StateOfAsync("cp").GetAwaiter().GetResult()!); },
+            Status = m => { if (m.Contains("archiving ")) seen.Add(h.StateOfAsync("cp").GetAwaiter().GetResult()!); },
         };
         await ImageSaver.SaveAsync(h.Connection, "cp", ImageStore.Local(h.LocalRepo), options, null, None);
         Assert.Equal("Paused", seen.Single());
@@ -85,7 +88,7 @@ public sealed class ImageSaveRestoreTests
         await ImageSaver.SaveAsync(h.Connection, "held", ImageStore.Local(h.LocalRepo), new ImageSaveOptions
         {
             Checkpoint = true,
-            Status = m => { if (m.Contains("hashing and archiving")) seen.Add(h.StateOfAsync("held").GetAwaiter().GetResult()!); },
+            Status = m => { if (m.Contains("archiving ")) seen.Add(h.StateOfAsync("held").GetAwaiter().GetResult()!); },
         }, null, None);
         Assert.Equal("Paused", seen.Single());
         Assert.Equal("Paused", await h.StateOfAsync("held"));
@@ -113,24 +116,56 @@ public sealed class ImageSaveRestoreTests
         Assert.Equal(journalBefore, (await h.JournalAsync()).Resources.Count);   // checked before the host was touched
     }
 
-    [Fact]
-    public async Task A_corrupt_member_inside_a_good_archive_is_found_on_the_host_and_the_temp_dir_removed()
+    [Theory]
+    [InlineData("streamSha256")]
+    [InlineData("sizeBytes")]
+    public async Task A_manifest_that_differs_from_a_good_archive_is_found_on_the_host_and_the_temp_dir_removed(string field)
     {
         using var h = new ImageHost();
         await h.CreateDomainAsync("app", ("app.img", 8L << 20, 1, 5));
         var store = ImageStore.Local(h.LocalRepo);
         var image = await ImageSaver.SaveAsync(h.Connection, "app", store, false, null, None);
-        // A manifest whose member hash is wrong (an archive made from changed data): the archive hash passes, the member's fails.
+        // The archive's hash passes; the tar stream (an archive made from other data) or a member's size does not.
         var manifestPath = Path.Combine(h.LocalRepo, image.Name, "manifest.json");
-        var text = await File.ReadAllTextAsync(manifestPath);
-        var disk = image.Disks.Single();
-        await File.WriteAllTextAsync(manifestPath, text.Replace(disk.Sha256, new string('0', 64)));
-        var reread = await store.GetAsync(image.Name, None);
+        var json = Newtonsoft.Json.Linq.JObject.Parse(await File.ReadAllTextAsync(manifestPath));
+        if (field == "streamSha256") json["streamSha256"] = new string('0', 64);
+        else json["members"]!.Single(m => (string)m["name"]! == "disk-0")["sizeBytes"] = (8L << 20) + 512;
+        await File.WriteAllTextAsync(manifestPath, json.ToString());
+        await AssertCorruptOnTheHostAsync(h, store, image.Name, "app", field == "streamSha256" ? "tar stream" : "disk-0");
+    }
 
+    [Fact]
+    public async Task A_format_1_image_restores_and_its_member_checksums_are_still_verified()
+    {
+        using var h = new ImageHost();
+        var (_, disks) = await h.CreateDomainAsync("old", ("old.img", 8L << 20, 1, 6));
+        var sha = ImageHost.Sha(disks[0]);
+        var store = ImageStore.Local(h.LocalRepo);
+        var saved = await ImageSaver.SaveAsync(h.Connection, "old", store, false, null, None);
+        var dir = Path.Combine(h.LocalRepo, saved.Name);
+        ImageHost.ToFormat1(dir);
+        var image = await store.GetAsync(saved.Name, None);
+        Assert.Equal(1, image.FormatVersion);
+        Assert.Equal(sha, image.Disks.Single().Sha256);
+
+        await File.WriteAllBytesAsync(disks[0], new byte[] { 1 });
+        await ImageRestorer.RestoreAsync(h.Connection, image, false, null, None);
+        Assert.Equal(sha, ImageHost.Sha(disks[0]));
+        await h.Connection.RunXlAsync(None, "destroy", "old");
+
+        // A member hash that is wrong (an archive made from changed data): the archive hash passes, the member's fails.
+        var manifestPath = Path.Combine(dir, "manifest.json");
+        await File.WriteAllTextAsync(manifestPath, (await File.ReadAllTextAsync(manifestPath)).Replace(sha, new string('0', 64)));
+        await AssertCorruptOnTheHostAsync(h, store, saved.Name, "old", "disk-0");
+    }
+
+    private static async Task AssertCorruptOnTheHostAsync(ImageHost h, ImageStore store, string name, string domain, string named)
+    {
+        var reread = await store.GetAsync(name, None);
         var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(h.Connection, reread, false, null, None));
         Assert.Equal(XenErrorIds.ImageCorrupt, e.ErrorId);
-        Assert.Contains("disk-0", e.Message);
-        Assert.Null(await h.StateOfAsync("app"));
+        Assert.Contains(named, e.Message);
+        Assert.Null(await h.StateOfAsync(domain));
         Assert.Empty(Directory.GetFileSystemEntries(h.TmpDir));
         var journal = await h.JournalAsync();
         Assert.Empty(journal.Resources.Where(r => r.HalfMade));

@@ -51,8 +51,11 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
         return string.Join("\n", files) + "\n--\n" + journal + "\n--\n" + xl;
     }
 
-    /// <summary>A copy of the saved image under a new name, with its manifest (and optionally its archive) edited.</summary>
-    private async Task<XenImage> CopyAsync(string name, Action<JObject, string>? manifest = null, Action<string>? archive = null)
+    /// <summary>
+    /// A copy of the saved image under a new name, with its manifest (and optionally its archive) edited. An edited archive
+    /// gets a matching archiveSha256, and a matching streamSha256 unless <paramref name="keepStream"/>.
+    /// </summary>
+    private async Task<XenImage> CopyAsync(string name, Action<JObject, string>? manifest = null, Action<string>? archive = null, bool keepStream = false)
     {
         var from = Path.Combine(_saved.Repo, _saved.Name);
         var to = Path.Combine(_saved.Repo, name);
@@ -66,6 +69,7 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
             archive(archiveFile);
             json["archiveSha256"] = ImageHost.Sha(archiveFile);
             json["archiveBytes"] = new FileInfo(archiveFile).Length;
+            if (!keepStream) json["streamSha256"] = ImageHost.StreamSha(archiveFile);
         }
         manifest?.Invoke(json, _saved.Host.ImageDir);
         await File.WriteAllTextAsync(Path.Combine(to, "manifest.json"), json.ToString());
@@ -92,7 +96,10 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
         { "member-name-odd", "members[1].name" },
         { "member-kind-swapped", "members[1].kind" },
         { "member-twice", "members[2].name" },
-        { "member-sha-not-hex", "members[1].sha256" },
+        { "member-sha-in-format-2", "members[1].sha256" },
+        { "stream-sha-not-hex", "streamSha256" },
+        { "stream-sha-missing", "streamSha256" },
+        { "format-unknown", "formatVersion" },
         { "no-memory", "members" },
         { "compression-shell", "compression" },
         { "archive-file-climbs", "archiveFile" },
@@ -129,7 +136,10 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
             case "member-name-odd": disk["name"] = "disk-0 "; break;
             case "member-kind-swapped": disk["kind"] = "memory"; break;
             case "member-twice": members[2]["name"] = disk["name"]; break;
-            case "member-sha-not-hex": disk["sha256"] = "$(reboot)"; break;
+            case "member-sha-in-format-2": disk["sha256"] = new string('0', 64); break;
+            case "stream-sha-not-hex": m["streamSha256"] = "$(reboot)"; break;
+            case "stream-sha-missing": m.Remove("streamSha256"); break;
+            case "format-unknown": m["formatVersion"] = 3; break;
             case "no-memory": members.RemoveAt(members.IndexOf(members.First(x => (string)x["kind"]! == "memory"))); break;
             case "compression-shell": m["compression"] = "zstd;reboot"; break;
             case "archive-file-climbs": m["archiveFile"] = "../" + m["archiveFile"]; break;
@@ -211,6 +221,36 @@ public sealed class TamperedImageTests : IClassFixture<TamperedImageTests.SavedI
         Assert.Matches("entry|not a regular file", e.Message);
         Assert.Equal(before, await SnapshotAsync());
         Assert.False(Directory.Exists(_saved.Outside));
+    }
+
+    public static TheoryData<string> Contents => new() { "changed-byte", "changed-member", "truncated" };
+
+    /// <summary>The archive's content changes and its own checksum is made to match: only the tar stream's SHA256 can tell.</summary>
+    private static void Change(string kind, string archive)
+    {
+        var edit = kind switch
+        {
+            // Two bytes inside disk-1's data: the last 1 MiB of the stream before its end blocks (at most 11 KiB) is that data.
+            "changed-byte" => "zstd -q -dc -- \"$1\" > \"$1.tar\" && printf 'XY' | dd of=\"$1.tar\" bs=1 seek=$(( $(stat -c %s \"$1.tar\") - 12000 )) conv=notrunc status=none",
+            // disk-1 replaced by a file of the same size and other data.
+            "changed-member" => "d=$(mktemp -d) && zstd -q -dc -- \"$1\" | (cd \"$d\" && tar -xSf - && head -c \"$(stat -c %s disk-1)\" /dev/urandom > x && mv x disk-1 && tar -Scf - memory.save disk-0 disk-1) > \"$1.tar\"; rm -rf \"$d\"",
+            "truncated" => "zstd -q -dc -- \"$1\" | head -c 20480 > \"$1.tar\"",
+            _ => throw new ArgumentException(kind),
+        };
+        ImageHost.Sh(edit + " && zstd -q -f -c -- \"$1.tar\" > \"$1\" && rm -f -- \"$1.tar\"", archive);
+    }
+
+    [Theory]
+    [MemberData(nameof(Contents))]
+    public async Task An_archive_whose_content_changed_is_XenImageCorrupt_and_the_host_is_unchanged(string kind)
+    {
+        var image = await CopyAsync("c-" + kind, archive: a => Change(kind, a), keepStream: true);
+        Assert.True(image.Complete, image.Problem);
+        var before = await SnapshotAsync();
+        var e = await Assert.ThrowsAsync<XenHostException>(() => ImageRestorer.RestoreAsync(_saved.Host.Connection, image, false, null, None));
+        Assert.Equal(XenErrorIds.ImageCorrupt, e.ErrorId);
+        Assert.Matches("tar stream|does not unpack", e.Message);
+        Assert.Equal(before, await SnapshotAsync());
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public class FileStorageTests : IDisposable
         Assert.Equal(new[] { "begin", "done" }, _h.JournalOps(ResourceKinds.BaseImage, cache));
         Assert.Empty(Directory.GetFiles(Path.Combine(_h.StateDir, "images"), "*.part-*"));
         Assert.Equal(baseImage.Sha256, ra.BaseImageSha256);
-        Assert.Contains(_h.Log, l => l.Contains("verify-sha256.sh"));   // the host checked the upload
+        Assert.Contains(_h.Log, l => l.Contains("verify-ranges.sh"));   // the host checked the upload by its data ranges
 
         Assert.Contains(ra.Method, new[] { "reflink-copy", "sparse-copy" });   // raw asked for: a raw copy
         Assert.Equal(ra.Method, rb.Method);
@@ -232,6 +232,27 @@ public class FileStorageTests : IDisposable
         var cache = s.CachePath(wrong);
         Assert.Equal(new[] { "begin", "failed", "undone" }, _h.JournalOps(ResourceKinds.BaseImage, cache));
         Assert.Empty(Directory.GetFiles(Path.Combine(_h.StateDir, "images")));
+    }
+
+    [Fact]
+    public async Task A_base_image_checked_by_its_data_ranges_is_refused_when_they_differ_and_cached_when_they_match()
+    {
+        _h.AddBaseImage("ranged.img", 3 << 16, 8L << 20);
+        var good = _h.Repository.Resolve("ranged");
+        Assert.NotEmpty(good.Ranges);
+        var s = _h.Storage();
+        // The ranges' SHA256 of other bytes: the upload is refused, removed, and journaled as undone.
+        var wrong = good with { RangesSha256 = new string('0', 64) };
+        var e = await Assert.ThrowsAsync<XenHostException>(() => s.EnsureBaseImageAsync(wrong, None));
+        Assert.Equal("XenBaseImageCorrupt", e.ErrorId);
+        Assert.Contains("data ranges", e.Message);
+        var cache = s.CachePath(good);
+        Assert.Equal(new[] { "begin", "failed", "undone" }, _h.JournalOps(ResourceKinds.BaseImage, cache));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_h.StateDir, "images")));
+
+        var cached = await s.EnsureBaseImageAsync(good, None);
+        Assert.Equal(File.ReadAllBytes(good.LocalPath), File.ReadAllBytes(cached));
+        Assert.Equal(new[] { "begin", "failed", "undone", "begin", "done" }, _h.JournalOps(ResourceKinds.BaseImage, cache));
     }
 
     [Fact]

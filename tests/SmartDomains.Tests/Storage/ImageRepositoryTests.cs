@@ -1,3 +1,4 @@
+using SmartDomains.Transport;
 using System.Security.Cryptography;
 using SmartDomains.Storage;
 using Xunit;
@@ -42,6 +43,26 @@ public class ImageRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void The_ranges_sha256_is_that_of_the_bytes_in_the_data_ranges_and_the_ranges_cover_the_data()
+    {
+        // 64 KiB of data at 0 and 32 KiB at 5 MiB + 4 KiB, in a 9 MiB file: two ranges, 64 KiB aligned.
+        var path = Path.Combine(_h.RepoDir, "two.img");
+        using (var f = File.Create(path))
+        {
+            f.Write(RandomNumberGenerator.GetBytes(64 << 10));
+            f.Seek((5L << 20) + 4096, SeekOrigin.Begin);
+            f.Write(RandomNumberGenerator.GetBytes(32 << 10));
+            f.SetLength(9L << 20);
+        }
+        var image = _h.Repository.Resolve("two");
+        Assert.Equal(new[] { new SparseFile.Extent(0, 64 << 10), new SparseFile.Extent(5L << 20, 64 << 10) }, image.Ranges);
+        var bytes = File.ReadAllBytes(path);
+        var expected = Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, 64 << 10).ToArray().Concat(bytes.AsSpan((int)(5L << 20), 64 << 10).ToArray()).ToArray())).ToLowerInvariant();
+        Assert.Equal(expected, image.RangesSha256);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), image.Sha256);
+    }
+
+    [Fact]
     public void The_hash_is_kept_in_a_sidecar_and_used_while_size_and_mtime_are_unchanged()
     {
         var path = _h.AddBaseImage("base.img", 8192, 1 << 20);
@@ -53,9 +74,15 @@ public class ImageRepositoryTests : IDisposable
 
         // A planted hash proves the sidecar is read instead of the image (memory cleared, as in a new process).
         var planted = new string('a', 64);
-        File.WriteAllLines(sidecar, new[] { $"{planted}  base.img", lines[1] });
+        File.WriteAllLines(sidecar, new[] { $"{planted}  base.img", lines[1], lines[2] });
         ImageRepository.ClearMemoryCache();
         Assert.Equal(planted, _h.Repository.Resolve("base").Sha256);
+
+        // A sidecar from before the ranges' SHA256 (two lines) is read again, and gains it.
+        File.WriteAllLines(sidecar, new[] { $"{planted}  base.img", lines[1] });
+        ImageRepository.ClearMemoryCache();
+        Assert.Equal(real, _h.Repository.Resolve("base").Sha256);
+        Assert.StartsWith("# ranges-sha256=", File.ReadAllLines(sidecar)[2]);
 
         // A changed image (new mtime) is hashed again and the sidecar rewritten.
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1));

@@ -2,7 +2,9 @@
 # lock_journal LOCK: takes the host's journal lock on fd 9 (flock, 60 s). A cleaning run that finishes removes the lock
 # file, so after flock the file must still be the one locked; else it is taken again (at most five times).
 lock_journal() {
-    mkdir -p "$(dirname "$1")" || exit 1
+    # Every journal line takes this lock: no dirname or mkdir process when the directory is there (the usual case).
+    case $1 in */*) _lock_dir=${1%/*}; _lock_dir=${_lock_dir:-/};; *) _lock_dir=.;; esac
+    [ -d "$_lock_dir" ] || mkdir -p -- "$_lock_dir" || exit 1
     _lock_tries=0
     while :; do
         exec 9>>"$1" || exit 1
