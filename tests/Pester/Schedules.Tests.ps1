@@ -166,4 +166,20 @@ Describe 'Pools that live: Sync-XenPool and Test-XenPool through a week' {
         @(Get-XenImage -Repository $saved).Count | Should -Be $images
         Test-XenPool -Path $pool -At (Zurich 7 8) | Should -BeFalse
     }
+
+    It 'a save that fails outside the window leaves the domain running, says why, and the next pass saves it' {
+        foreach ($h in 'sa', 'sb') { Set-Fault $h @{ save_dies_midway = $true } }
+        $r = Sync-At (Zurich 7 8 10)
+        $byDomain['g4-1'].Action | Should -Be 'None'
+        $byDomain['g4-1'].Error | Should -Not -BeNullOrEmpty
+        $byDomain['g4-1'].Reason | Should -Match 'keeps running'
+        $syncErrors.Count | Should -BeGreaterOrEqual 2
+        Running | Should -Be @('g4-1', 'g4-2', 'web')
+        foreach ($h in 'sa', 'sb') { Set-Fault $h @{} }
+        $r = Sync-At (Zurich 7 8 15)
+        $syncErrors | Should -BeNullOrEmpty
+        $byDomain['g4-1'].Action | Should -Be 'Saved'
+        $byDomain['g4-2'].Action | Should -Be 'Saved'
+        Running | Should -Be @('web')
+    }
 }

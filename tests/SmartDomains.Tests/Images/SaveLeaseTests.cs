@@ -18,7 +18,7 @@ public sealed class SaveLeaseTests
         var options = new ImageSaveOptions
         {
             Checkpoint = true,
-            Status = m => { if (m.Contains("hashing and archiving")) during.Add(LeaseTable.ReadAsync(h.Connection, None).GetAwaiter().GetResult().HeldElsewhere("pool1", "web")); },
+            Status = m => { if (m.Contains("archiving") && m.Contains(" members")) during.Add(LeaseTable.ReadAsync(h.Connection, None).GetAwaiter().GetResult().HeldElsewhere("pool1", "web")); },
         };
         await ImageSaver.SaveAsync(h.Connection, "web", ImageStore.Local(h.LocalRepo), options, null, None);
 
