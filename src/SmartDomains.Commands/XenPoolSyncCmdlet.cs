@@ -55,8 +55,7 @@ public abstract class XenPoolSyncCmdlet : XenPoolPlanningCmdlet
     {
         if (Pool is not null) return Pool;
         var file = GetUnresolvedProviderPathFromPSPath(Path!);
-        var parameters = Parameter?.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => Parameter[k] is null ? "" : LanguagePrimitives.ConvertTo<string>(Parameter[k]))
-            ?? new Dictionary<string, string>();
+        var parameters = PoolInput.Parameters(Parameter);
         return LoadAndPlan(() => new PoolLoader(TemplateSearchPath.Current).LoadFile(file, parameters), file, XenHost);
     }
 

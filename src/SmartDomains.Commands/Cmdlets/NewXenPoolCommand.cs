@@ -39,8 +39,7 @@ public sealed class NewXenPoolCommand : XenPoolPlanningCmdlet
 
     protected override void ProcessRecord()
     {
-        var parameters = Parameter?.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => Parameter[k] is null ? "" : LanguagePrimitives.ConvertTo<string>(Parameter[k]))
-            ?? new Dictionary<string, string>();
+        var parameters = PoolInput.Parameters(Parameter);
         var loader = new PoolLoader(TemplateSearchPath.Current);
         if (ParameterSetName == DefinitionSet)
         {

@@ -9,6 +9,11 @@ internal static class PoolInput
 {
     public static string ToJson(IDictionary definition) => ToToken(definition).ToString();
 
+    /// <summary>A -Parameter hashtable as the loader takes it: every value as PowerShell converts it to a string.</summary>
+    public static IReadOnlyDictionary<string, string> Parameters(IDictionary? parameter) =>
+        parameter?.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => parameter[k] is null ? "" : LanguagePrimitives.ConvertTo<string>(parameter[k]))
+        ?? new Dictionary<string, string>();
+
     private static JToken ToToken(object? value) => (value is PSObject pso ? pso.BaseObject : value) switch
     {
         null => JValue.CreateNull(),

@@ -231,8 +231,7 @@ public sealed class PoolSync
             ThrottleLimit = s.ThrottleLimit, FailFast = false, RetryCount = s.RetryCount, RetryDelay = s.RetryDelay,
             StepTimeout = s.StepTimeout, Images = s.Images, CheckSshBanner = s.CheckSshBanner, Only = names, LeaseToken = _token,
         };
-        var reachable = _hosts.Where(h => _pool.Hosts.Contains(h.Key, StringComparer.OrdinalIgnoreCase)).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        var started = await new PoolStarter(_pool, reachable, options, _events).RunAsync(ct).ConfigureAwait(false);
+        var started = await new PoolStarter(_pool, _hosts, options, _events).RunAsync(ct).ConfigureAwait(false);
         foreach (var r in started.Where(r => names.Contains(r.Domain)))
         {
             var result = results[r.Domain];

@@ -17,12 +17,16 @@ public static class SyncPlanner
 {
     public static DesiredState DesiredAt(PoolDomain domain, DateTimeOffset at) => domain.Schedule?.DesiredAt(at) ?? DesiredState.Running;
 
+    /// <summary>"its window Sat-Sun is open", "it is outside its windows (...)", or "it always runs".</summary>
+    public static string WindowWords(PoolDomain domain, DateTimeOffset at) =>
+        domain.Schedule is not { } schedule ? "it always runs"
+        : schedule.OpenWindow(at) is { } open ? $"its window {open} is open" : $"it is outside its windows ({string.Join(", ", schedule.Windows)})";
+
     public static SyncDecision Decide(PoolDomain domain, DomainObservation seen, DateTimeOffset at)
     {
         var desired = DesiredAt(domain, at);
         SyncDecision Do(SyncAction action, string reason) => new(desired, seen.State, action, reason);
-        var window = domain.Schedule is null ? "it always runs" : domain.Schedule.IsOpen(at)
-            ? $"its window {domain.Schedule.OpenWindow(at)} is open" : $"it is outside its windows ({string.Join(", ", domain.Schedule.Windows)})";
+        var window = WindowWords(domain, at);
 
         if (seen.State == ObservedState.Unknown) return Do(SyncAction.Skipped, seen.Detail);
         if (seen.LeasedBy is { } lease) return Do(SyncAction.Skipped, $"another operation is at work on it: {lease}; the next pass looks again");
