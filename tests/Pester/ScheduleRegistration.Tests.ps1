@@ -87,6 +87,14 @@ Describe 'Register-XenPoolSchedule' {
             ($now -split "`n" | Where-Object { $_ -like '`* `* `* `* `* *' }) | Should -Match ([regex]::Escape($s.Runbook))
         }
 
+        It 'Tab completes the installed schedule names for Get- and Unregister-XenPoolSchedule' {
+            foreach ($line in "Get-XenPoolSchedule -Name $($name.Substring(0, 3))", 'Unregister-XenPoolSchedule ') {
+                $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+                $found.CompletionText | Should -Contain $name
+                ($found | Where-Object CompletionText -EQ $name).ToolTip | Should -Match 'every 1m'
+            }
+        }
+
         It 'an SSH runbook carries hostile paths to Connect-XenHost as themselves, and no secret' {
             $key = Join-Path $root "it's ‘key’ `$(id) %x"
             $s = Register-XenPoolSchedule -Path $poolFile -Name "$name-ssh" -Every 15m -Kind Cron -XenHost dom0a.example.org, 10.0.0.2 -KeyFile $key -User ops -Port 2222 -HostKeyPolicy AcceptNew

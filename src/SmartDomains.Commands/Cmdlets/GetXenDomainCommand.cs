@@ -15,6 +15,7 @@ public sealed class GetXenDomainCommand : XenCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DomainNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

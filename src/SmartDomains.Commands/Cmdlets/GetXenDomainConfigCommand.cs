@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Completers;
 using SmartDomains.Planning;
 
 namespace SmartDomains.Commands.Cmdlets;
@@ -15,6 +16,7 @@ public sealed class GetXenDomainConfigCommand : XenCmdlet
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DomainNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

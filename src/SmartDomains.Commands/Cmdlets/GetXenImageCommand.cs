@@ -15,6 +15,7 @@ public sealed class GetXenImageCommand : XenCmdlet
     [Parameter(Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(Mandatory = true)]

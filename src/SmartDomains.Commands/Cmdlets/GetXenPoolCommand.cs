@@ -14,6 +14,7 @@ public sealed class GetXenPoolCommand : XenCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PoolNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Completers;
 using SmartDomains.Schedules;
 
 namespace SmartDomains.Commands.Cmdlets;
@@ -11,6 +12,7 @@ public sealed class GetXenPoolScheduleCommand : XenCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ScheduleNameCompleter))]
     public string[] Name { get; set; } = new[] { "*" };
 
     [Parameter]

@@ -18,6 +18,7 @@ public sealed class RemoveXenImageCommand : XenCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]

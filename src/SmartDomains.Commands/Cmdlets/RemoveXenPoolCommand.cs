@@ -25,6 +25,7 @@ public sealed class RemoveXenPoolCommand : XenCleanupCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PoolNameCompleter))]
     public string[]? Name { get; set; }
 
     [Parameter(ParameterSetName = "Name")]

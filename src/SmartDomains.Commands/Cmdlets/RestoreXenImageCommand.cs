@@ -24,6 +24,7 @@ public sealed class RestoreXenImageCommand : XenCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string Name { get; set; } = "";
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]

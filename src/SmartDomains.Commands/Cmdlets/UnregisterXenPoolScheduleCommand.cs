@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SmartDomains.Commands.Completers;
 using SmartDomains.Schedules;
 
 namespace SmartDomains.Commands.Cmdlets;
@@ -10,6 +11,7 @@ public sealed class UnregisterXenPoolScheduleCommand : XenCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ScheduleNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -1,0 +1,91 @@
+#Requires -Version 7.4
+# Tab completion as a person meets it, through TabExpansion2: domain, pool and image names from the session's hosts and
+# repositories (prefix or wildcard), narrowed by a -XenHost on the line, never file names, and every enum-like value.
+Describe 'Tab completion' {
+    BeforeAll {
+        Import-Module $env:SMARTDOMAINS_MODULE -Force
+        $script:root = Join-Path ([IO.Path]::GetTempPath()) "sd-tab-$PID"
+        Connect-XenHost -Emulator -Name tab1, tab2 -EmulatorRoot $root | Out-Null
+        $domains = @(
+            @{ name = 'web-1'; extends = 'debian'; memory = 64; placement = @{ host = 'tab1' } }
+            @{ name = 'web-2'; extends = 'debian'; memory = 64; placement = @{ host = 'tab1' } }
+            @{ name = 'db-1'; extends = 'debian'; memory = 64; placement = @{ host = 'tab2' } }
+        )
+        New-XenPool -Definition @{ name = 'tabpool'; domains = $domains } | Start-XenPool | Where-Object Status -NE Started | Should -BeNullOrEmpty
+        $script:repo = Join-Path $root 'repo'
+        New-Item -ItemType Directory $repo | Out-Null
+        $script:image = (Save-XenImage -Name db-1 -Repository $repo -Checkpoint).Name
+
+        function script:Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches }
+        function script:Texts([string] $Line) { @((Complete $Line).CompletionText) }
+    }
+    AfterAll {
+        Pop-Location -ErrorAction Ignore
+        Remove-XenPool -Name tabpool -Force -ErrorAction Ignore | Out-Null
+        Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
+        Remove-Item -Recurse -Force $root -ErrorAction Ignore
+    }
+
+    It 'Get-XenDomain -Name <Tab> offers the domains of every host, with the host in the tooltip' {
+        Texts 'Get-XenDomain -Name ' | Should -Be @('db-1', 'web-1', 'web-2')
+        (Complete 'Get-XenDomain -Name d').ToolTip | Should -Be 'db-1 on tab2'
+    }
+
+    It 'honours a prefix and a wildcard' {
+        Texts 'Get-XenDomain we' | Should -Be @('web-1', 'web-2')
+        Texts 'Get-XenDomain -Name *-1' | Should -Be @('db-1', 'web-1')
+    }
+
+    It 'offers only the domains of a -XenHost already on the line' {
+        Texts 'Get-XenDomain -XenHost tab2 -Name ' | Should -Be @('db-1')
+        Texts 'Stop-XenDomain -Host tab1 -Name ' | Should -Be @('web-1', 'web-2')
+    }
+
+    It 'completes domain names for the per-domain actions, liveness, config and save' {
+        foreach ($command in 'Start-XenDomain', 'Stop-XenDomain', 'Restart-XenDomain', 'Suspend-XenDomain', 'Resume-XenDomain',
+            'Remove-XenDomain', 'Save-XenImage', 'Test-XenDomainLiveness', 'Wait-XenDomain', 'Get-XenDomainConfig') {
+            Texts "$command -Name db" | Should -Be @('db-1') -Because $command
+        }
+    }
+
+    It 'offers nothing, not file names, when no domain matches' {
+        Texts 'Get-XenDomain -Name zzz' | Should -BeNullOrEmpty
+        Push-Location $root
+        try { Texts 'Get-XenDomain -Name r' | Should -BeNullOrEmpty -Because "the folder holds 'repo', a file name" }
+        finally { Pop-Location }
+    }
+
+    It 'a host that has gone from the session is not asked' {
+        Connect-XenHost -Emulator -Name tab3 -EmulatorRoot $root | Out-Null
+        Disconnect-XenHost -XenHost tab3
+        Texts 'Get-XenDomain -Name ' | Should -Be @('db-1', 'web-1', 'web-2')
+    }
+
+    It 'completes pool names from the hosts journals' {
+        Texts 'Get-XenPool -Name ' | Should -Be @('tabpool')
+        Texts 'Remove-XenPool t' | Should -Be @('tabpool')
+        (Complete 'Get-XenPool -Name t').ToolTip | Should -Be 'pool tabpool on tab1, tab2'
+    }
+
+    It 'completes image names once a -Repository is on the line, relative paths too' {
+        Texts "Get-XenImage -Repository $repo -Name " | Should -Be @($image)
+        Texts 'Get-XenImage -Name ' | Should -BeNullOrEmpty -Because 'no repository is named yet'
+        Push-Location $root
+        try {
+            Texts 'Remove-XenImage -Repository ./repo -Name db' | Should -Be @($image)
+            Texts 'Restore-XenImage -Repository repo ' | Should -Be @($image)
+            Texts 'Get-XenImage -Repository ./no-such-folder -Name ' | Should -BeNullOrEmpty
+        }
+        finally { Pop-Location }
+    }
+
+    It 'completes the values of every enum-like parameter' {
+        Texts 'Wait-XenDomain -For ' | Should -Be @('Network', 'Running')
+        Texts 'Register-XenPoolSchedule -Kind ' | Should -Be @('Cron', 'ScheduledTask', 'SystemdTimer')
+        Texts 'Register-XenPoolSchedule -Scope ' | Should -Be @('System', 'User')
+        Texts 'Get-XenPoolSchedule -Scope ' | Should -Be @('System', 'User')
+        Texts 'Convert-XenImage -Format ' | Should -Be @('qcow2', 'raw')
+        Texts 'Connect-XenHost -HostKeyPolicy ' | Sort-Object | Should -Be @('AcceptNew', 'Strict')
+        Texts 'Connect-XenHost -HostKeyPolicy s' | Should -Be @('Strict')
+    }
+}
