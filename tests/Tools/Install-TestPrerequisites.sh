@@ -6,7 +6,7 @@
 need=''
 check() {
     missing=''
-    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck clang zlib1g-dev cron systemd; do
+    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck clang zlib1g-dev cron systemd chromium chromium-driver; do
         case $p in
             openssh-server) t='[ -x /usr/sbin/sshd ]'; w='the SSH test hosts' ;;
             libxenmisc4.17) t='[ -e /usr/lib/x86_64-linux-gnu/libxlutil.so.4.17 ]'; w="Xen's libxlutil as the xl.cfg referee" ;;
@@ -17,6 +17,8 @@ check() {
             zlib1g-dev) t='[ -e /usr/include/zlib.h ]'; w='the NativeAOT xl emulator (it links zlib)' ;;
             cron) t='[ -x /usr/sbin/cron ] && command -v crontab'; w='Register-XenPoolSchedule run by a real cron daemon' ;;
             systemd) t='command -v systemd-analyze'; w='systemd-analyze verify on the rendered schedule units' ;;
+            chromium) t='[ -x /usr/bin/chromium ]'; w="the portal's tests in a real, headless browser" ;;
+            chromium-driver) t='[ -x /usr/bin/chromedriver ]'; w='Selenium driving chromium in those tests' ;;
         esac
         if ! sh -c "$t" >/dev/null 2>&1; then missing="$missing $p"; [ "$1" = report ] && echo "missing: $p (for $w)"; fi
     done
