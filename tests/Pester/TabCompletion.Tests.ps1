@@ -61,6 +61,29 @@ Describe 'Tab completion' {
         Texts 'Get-XenDomain -Name ' | Should -Be @('db-1', 'web-1', 'web-2')
     }
 
+    It 'a slow host does not hold Tab up: it is left out until its answer arrives, then offered' {
+        $slow = Connect-XenHost -Emulator -Name tab4 -EmulatorRoot $root
+        Set-Content (Join-Path $slow.ImageDir 'vmlinuz') 'k'
+        "name = 'slow-1'", "kernel = '$(Join-Path $slow.ImageDir 'vmlinuz')'", 'memory = 64' | Set-Content (Join-Path $slow.ConfigDir 'slow-1.cfg')
+        Invoke-XenCommand -Host tab4 create -q (Join-Path $slow.ConfigDir 'slow-1.cfg') | Out-Null
+        $settings = Join-Path $root 'tab4/var/lib/xen/emulator/settings.json'
+        $saved = Get-Content -Raw $settings
+        try {
+            # Every xl list on tab4 now sleeps 4 s first, longer than completion waits (1.5 s).
+            $s = $saved | ConvertFrom-Json -AsHashtable; $s.faults = @{ hang = @{ list = 4 } }
+            $s | ConvertTo-Json -Depth 5 | Set-Content $settings
+            Texts 'Get-XenDomain -Name ' | Should -Be @('db-1', 'web-1', 'web-2')
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ('slow-1' -notin (Texts 'Get-XenDomain -Name ') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            Texts 'Get-XenDomain -Name ' | Should -Be @('db-1', 'slow-1', 'web-1', 'web-2') -Because "tab4's answer came in the background"
+        }
+        finally {
+            Set-Content $settings $saved
+            Invoke-XenCommand -Host tab4 destroy slow-1 | Out-Null
+            Disconnect-XenHost -XenHost tab4
+        }
+    }
+
     It 'completes pool names from the hosts journals' {
         Texts 'Get-XenPool -Name ' | Should -Be @('tabpool')
         Texts 'Remove-XenPool t' | Should -Be @('tabpool')

@@ -15,6 +15,7 @@ public static class ListCommand
         var o = GetOpt.Parse(ctx, "list", args, "lvhZcn", 0,
             new Dictionary<string, char> { ["long"] = 'l', ["verbose"] = 'v', ["context"] = 'Z', ["cpupool"] = 'c', ["numa"] = 'n' });
         long now = StateStore.NowMs();
+        ctx.MaybeHang("list");
         var state = ctx.Store.Peek();
         var views = DomainView.All(ctx.Settings, state, now);
         if (o.Operands.Count > 1) { ctx.Out.Write("Usage: xl [-v] list [options] [Domain]\n"); return 1; }
