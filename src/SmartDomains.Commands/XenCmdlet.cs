@@ -20,6 +20,32 @@ public abstract class XenCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stop.Cancel();
 
+    private JobLauncher? _job;
+
+    /// <summary>With -AsJob (and no -WhatIf, which only reports), the command line is noted for the job before any record binds.</summary>
+    protected override void BeginProcessing()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("AsJob", out var asJob) && asJob is SwitchParameter { IsPresent: true } && !WhatIfRequested)
+            _job = new JobLauncher(this);
+    }
+
+    /// <summary>-AsJob: this record goes to the job, and the caller returns without doing the work itself.</summary>
+    private protected bool CollectedForJob()
+    {
+        _job?.Collect();
+        return _job is not null;
+    }
+
+    /// <summary>-AsJob: starts the job with what was collected and writes it; the caller returns.</summary>
+    private protected bool StartedJob()
+    {
+        if (_job is null) return false;
+        WriteObject(_job.Start());
+        return true;
+    }
+
+    protected override void EndProcessing() => StartedJob();
+
     /// <summary>PowerShell disposes a cmdlet when its pipeline ends: the cancellation source is the base cmdlet's own.</summary>
     public void Dispose()
     {

@@ -28,6 +28,7 @@ public abstract class XenDomainTargetCmdlet : XenCmdlet
 
     protected override void ProcessRecord()
     {
+        if (CollectedForJob()) return;
         // A name reaches xl on the host: one that is not a Xen name (or is Domain-0) is refused here, per item.
         var names = Name.Where(n =>
         {

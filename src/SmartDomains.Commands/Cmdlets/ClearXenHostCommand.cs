@@ -23,13 +23,19 @@ public sealed class ClearXenHostCommand : XenCleanupCmdlet
     [ValidateNotNullOrEmpty]
     public XenHostArgument[]? XenHost { get; set; }
 
+    /// <summary>Run as a PowerShell job: returns the job at once; Receive-Job gives what the cmdlet gives.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (CollectedForJob()) return;
         if (XenHost is not null) _hosts.AddRange(XenHost);
     }
 
     protected override void EndProcessing()
     {
+        if (StartedJob()) return;
         var connections = ResolveConnections(_hosts.Count == 0 ? null : _hosts);
         RunCleanup(connections.Select(c => (c, (string?)null)).ToArray());
     }

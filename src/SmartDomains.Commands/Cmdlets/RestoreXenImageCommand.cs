@@ -43,8 +43,13 @@ public sealed class RestoreXenImageCommand : XenCmdlet
     [Parameter]
     public SwitchParameter Paused { get; set; }
 
+    /// <summary>Run as a PowerShell job: returns the job at once; Receive-Job gives what the cmdlet gives.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (CollectedForJob()) return;
         if (ParameterSetName == "Name" && !ImageStore.IsValidName(Name))
             ThrowTerminatingError(ToErrorRecord(ImageStore.InvalidName(Name), Name));
         XenImage image;

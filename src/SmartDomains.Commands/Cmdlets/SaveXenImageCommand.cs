@@ -27,14 +27,20 @@ public sealed class SaveXenImageCommand : XenDomainTargetCmdlet
     [Parameter]
     public SwitchParameter Checkpoint { get; set; }
 
+    /// <summary>Run as a PowerShell job: returns the job at once; Receive-Job gives what the cmdlet gives.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (ImageName is not null && !ImageStore.IsValidName(ImageName))
             ThrowTerminatingError(XenCmdlet.ToErrorRecord(ImageStore.InvalidName(ImageName), ImageName));
     }
 
     protected override void EndProcessing()
     {
+        if (StartedJob()) return;
         // Where xl lists it, and where an interrupted save of it waits to be finished.
         var targets = Locate((v, d) => v.Journal.Find(ImageResourceKinds.Temp, ImageSaver.TempDirOf(v.Connection, d)) is { Exists: true },
             heldOnlyIfRunsNowhere: false, "No connected host runs a domain named '{0}'.");

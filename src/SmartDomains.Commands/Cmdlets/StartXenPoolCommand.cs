@@ -48,8 +48,13 @@ public sealed class StartXenPoolCommand : XenCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Run as a PowerShell job: returns the job at once; Receive-Job gives what the cmdlet gives.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (CollectedForJob()) return;
         var pool = Pool!;
         var connections = ResolveConnections(pool.Hosts.Select(h => new XenHostArgument(h)));
         if (connections.Count < pool.Hosts.Count) return;

@@ -13,8 +13,13 @@ public sealed class SyncXenPoolCommand : XenPoolSyncCmdlet
     [ValidateRange(1, 4096)]
     public int ThrottleLimit { get; set; } = PoolStartOptions.DefaultThrottleLimit;
 
+    /// <summary>Run as a PowerShell job: returns the job at once; Receive-Job gives what the cmdlet gives.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (CollectedForJob()) return;
         if (ResolvePool() is not { } pool) return;
         var hosts = PoolHosts(pool);
         var options = Options(pool, ThrottleLimit);

@@ -19,6 +19,9 @@ internal static class RunspaceHostCache
         }
     }
 
+    /// <summary>Gives another runspace (a job's, the portal's) this registry: it then uses the same open connections.</summary>
+    public static void Share(Runspace runspace, HostRegistry registry) => Registries.AddOrUpdate(runspace, registry);
+
     /// <summary>Closes every cached connection (module removal).</summary>
     public static void CloseAll()
     {
