@@ -11,6 +11,9 @@ public sealed class PoolDiagnostics
     public IReadOnlyList<PoolError> Errors => _errors;
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>The errors in reading order: by file, line and column.</summary>
+    public IReadOnlyList<PoolError> Sorted => _errors.OrderBy(e => e.File).ThenBy(e => e.Line).ThenBy(e => e.Column).ToArray();
+
     public void Add(string file, JToken? token, string message)
     {
         var info = token as IJsonLineInfo;
@@ -29,6 +32,6 @@ public sealed class PoolDiagnostics
 
     public void ThrowIfAny()
     {
-        if (HasErrors) throw new PoolFileInvalidException(_errors.OrderBy(e => e.File).ThenBy(e => e.Line).ThenBy(e => e.Column).ToArray());
+        if (HasErrors) throw new PoolFileInvalidException(Sorted);
     }
 }

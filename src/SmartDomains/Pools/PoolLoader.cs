@@ -38,10 +38,7 @@ public sealed class PoolLoader
         if (name is null && root["name"] is null) diagnostics.Add(file, root, "the pool needs a \"name\"");
         else if (name is not null && !XenNames.IsValidName(name)) diagnostics.Add(file, root["name"], $"'{name}' is not a valid pool name: {XenNames.NameRule}");
 
-        var library = new TemplateLibrary(_searchPath, diagnostics);
-        library.LoadSearchPath();
-        foreach (var include in TemplateLibrary.NameTokens(root["include"])) library.Include(include, file);
-        library.AddTemplates(root["templates"] as JObject, file);
+        var library = TemplateLibrary.ForPool(root, file, _searchPath, diagnostics);
 
         var poolParameters = (root["parameters"] as JObject)?.Properties()
             .Where(p => p.Value.Type is not (JTokenType.Object or JTokenType.Array))

@@ -15,14 +15,28 @@ public sealed class TemplateLibrary
     private readonly HashSet<string> _loadedFiles = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<string> _searchPath;
     private readonly PoolDiagnostics _diagnostics;
+    private readonly IReadOnlyDictionary<string, string> _unsaved;
 
-    public TemplateLibrary(IReadOnlyList<string> searchPath, PoolDiagnostics diagnostics)
+    /// <param name="unsaved">Texts that stand in for files on disk, by full path: an editor's buffer, validated as the file
+    /// would be in the layer it sits in.</param>
+    public TemplateLibrary(IReadOnlyList<string> searchPath, PoolDiagnostics diagnostics, IReadOnlyDictionary<string, string>? unsaved = null)
     {
         _searchPath = searchPath;
         _diagnostics = diagnostics;
+        _unsaved = unsaved ?? new Dictionary<string, string>();
     }
 
     public IReadOnlyCollection<string> Names => _templates.Keys;
+
+    /// <summary>The templates a pool file sees: the search path, its includes in order, then its own templates.</summary>
+    public static TemplateLibrary ForPool(JObject root, string file, IReadOnlyList<string> searchPath, PoolDiagnostics diagnostics)
+    {
+        var library = new TemplateLibrary(searchPath, diagnostics);
+        library.LoadSearchPath();
+        foreach (var include in NameTokens(root["include"])) library.Include(include, file);
+        library.AddTemplates(root["templates"] as JObject, file);
+        return library;
+    }
 
     public bool TryGet(string name, out TemplateDeclaration declaration) => _templates.TryGetValue(name, out declaration!);
 
@@ -57,10 +71,11 @@ public sealed class TemplateLibrary
             if (prop.Value is JObject body) _templates[prop.Name] = new TemplateDeclaration(prop.Name, body, file, prop);
     }
 
-    private void LoadLibrary(string file)
+    /// <summary>Loads one library file (once) as the next layer: checked, its includes first, then its templates.</summary>
+    public void LoadLibrary(string file)
     {
         if (!_loadedFiles.Add(file)) return;
-        var root = PoolJson.Load(file, _diagnostics);
+        var root = _unsaved.TryGetValue(file, out var text) ? PoolJson.Parse(text, file, _diagnostics) : PoolJson.Load(file, _diagnostics);
         if (root is null) return;
         new SchemaValidator(file, _diagnostics).Validate(root, "library");
         foreach (var include in NameTokens(root["include"])) Include(include, file);
