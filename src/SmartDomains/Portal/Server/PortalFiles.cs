@@ -94,5 +94,5 @@ public sealed class PortalFiles
     }
 
     // A BOM is not part of the text the editor shows; the version still covers it, as it covers every byte.
-    private static string Text(byte[] bytes) => Utf8.GetString(bytes.AsSpan().StartsWith(Utf8.Preamble) ? bytes.AsSpan(3) : bytes);
+    private static string Text(byte[] bytes) => Utf8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
 }
