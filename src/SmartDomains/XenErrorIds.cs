@@ -104,4 +104,15 @@ public static class XenErrorIds
     public const string ScheduleNotFound = "XenScheduleNotFound";
     /// <summary>systemctl, crontab or schtasks refused; what was written so far is removed again.</summary>
     public const string ScheduleInstallFailed = "XenScheduleInstallFailed";
+
+    // The portal (Start-XenPortal)
+    /// <summary>-ListenAddress beyond loopback without -Certificate.</summary>
+    public const string PortalAddressRefused = "XenPortalAddressRefused";
+    /// <summary>-Path is not a folder.</summary>
+    public const string PortalPathNotFound = "XenPortalPathNotFound";
+    /// <summary>The listener or the HTTPS relay could not start (a port in use, a certificate without its key).</summary>
+    public const string PortalStartFailed = "XenPortalStartFailed";
+    /// <summary>Something failed while the portal served (a request, a run); Get-XenPortal and Stop-XenPortal report it.</summary>
+    public const string PortalError = "XenPortalError";
+    public const string PortalNotFound = "XenPortalNotFound";
 }
