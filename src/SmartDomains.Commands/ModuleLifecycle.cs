@@ -13,6 +13,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        PortalRegistry.StopAll();
         RunspaceHostCache.CloseAll();
         ModuleLoadContext.Detach();
     }

@@ -43,7 +43,9 @@ public sealed class ExportXenPoolDiagramCommand : XenCmdlet
         if (!ShouldChange(file, $"write the diagram of pool '{Pool!.Name}'", Force)) return;
         try
         {
-            AtomicFile.WriteText(file, PoolDiagram.RenderSvg(Pool), overwrite: Force);
+            var svg = new System.Text.UTF8Encoding(false).GetBytes(PoolDiagram.RenderSvg(Pool));
+            if (Force) AtomicFile.Replace(file, svg);
+            else AtomicFile.CreateNew(file, svg);
         }
         catch (IOException) when (!Force && File.Exists(file))
         {

@@ -34,8 +34,18 @@ internal sealed class PoolProgress : IPoolEvents
         _cmdlet.WriteProgress(new ProgressRecord(_baseId, _activity, $"{_finished.Count} of {_total} domains done")
         { PercentComplete = Math.Min(100, _finished.Count * 100 / _total) });
         if (_hostIds.TryGetValue(host, out var id))
-            _cmdlet.WriteProgress(new ProgressRecord(id, host, $"{domain}: {state}") { ParentActivityId = _baseId });
+            _cmdlet.WriteProgress(new ProgressRecord(id, host, DomainStatus(domain, state)) { ParentActivityId = _baseId });
     });
+
+    /// <summary>A host bar's status line; the portal reads each domain's state back from it (<see cref="TryReadDomainStatus"/>).</summary>
+    public static string DomainStatus(string domain, string state) => $"{domain}: {state}";
+
+    public static bool TryReadDomainStatus(string status, out string domain, out string state)
+    {
+        var colon = status.IndexOf(": ", StringComparison.Ordinal);
+        (domain, state) = colon > 0 ? (status[..colon], status[(colon + 2)..]) : ("", "");
+        return colon > 0 && !domain.Contains(' ');
+    }
 
     public void CommandCompleted(string pool, string? domain, CommandResult result) { }
 
