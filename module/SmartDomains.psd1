@@ -17,6 +17,7 @@
         'Invoke-XenCommand'
         'New-XenPool'
         'Get-XenDomainConfig'
+        'Export-XenPoolDiagram'
         'Start-XenPool'
         'Stop-XenPool'
         'Get-XenPool'

@@ -93,6 +93,11 @@ public static class XenErrorIds
     public const string LivenessProbeUnavailable = "XenLivenessProbeUnavailable";
     public const string LivenessAddressInvalid = "XenLivenessAddressInvalid";
 
+    // Files written on this machine (Export-XenPoolDiagram)
+    /// <summary>The output file exists and -Force was not given: it is left as it is.</summary>
+    public const string OutputFileExists = "XenOutputFileExists";
+    public const string OutputFileWriteFailed = "XenOutputFileWriteFailed";
+
     // Schedules (Register-XenPoolSchedule)
     /// <summary>A schedule value refused before anything is written: a name, a path, a host, a duration.</summary>
     public const string ScheduleInvalid = "XenScheduleInvalid";
