@@ -93,26 +93,26 @@ public static class PoolDiagram
             host.Domains.Select(d => Domain(d, host.Name, host.Domains.Count)));
     }
 
-    private static string HostMemory(HostPlacement host) => host.Capacity is { } c
-        ? $"{c.TotalMemoryMiB} MiB total \u00b7 {c.FreeMemoryMiB} free \u00b7 pool {host.PoolMiB}"
+    private static string HostMemory(HostPlacement host) => host is { Capacity: { } c, FreeBeforeMiB: { } free }
+        ? $"{c.TotalMemoryMiB} MiB total \u00b7 {free} free \u00b7 pool {host.PoolMiB}"
         : $"memory not known \u00b7 pool {host.PoolMiB} MiB";
 
     private static string HostTitle(HostPlacement host)
     {
         var pool = $"the pool's {Count(host.Domains.Count, "domain")} {(host.Domains.Count == 1 ? "takes" : "take")} {host.PoolMiB} MiB";
-        return host.Capacity is { } c
-            ? $"{host.Name}: {c.TotalMemoryMiB} MiB total, {c.FreeMemoryMiB} MiB free before the pool; {pool}"
-              + (host.PoolMiB > c.FreeMemoryMiB ? " (more than was free: some of them already ran when the pool was planned)" : "")
+        return host is { Capacity: { } c, FreeBeforeMiB: { } free }
+            ? $"{host.Name}: {c.TotalMemoryMiB} MiB total, {free} MiB free before the pool; {pool}"
+              + (host.PoolMiB > free ? " (more than was free: some of them already ran when the pool was planned)" : "")
             : $"{host.Name}: {pool}";
     }
 
     /// <summary>The whole bar is the host's memory: what was in use before the pool, then the pool's share, then what stays free.</summary>
     private static IEnumerable<XElement> MemoryBar(HostPlacement host, Box bar)
     {
-        if (host.Capacity is not { TotalMemoryMiB: > 0 } c) yield break;
-        var scale = bar.Width / c.TotalMemoryMiB;
-        var used = Math.Clamp(c.TotalMemoryMiB - c.FreeMemoryMiB, 0, c.TotalMemoryMiB);
-        var share = Math.Min(host.PoolMiB, c.TotalMemoryMiB - used);
+        if (host is not { Capacity.TotalMemoryMiB: > 0 and var total, FreeBeforeMiB: { } free }) yield break;
+        var scale = bar.Width / total;
+        var used = Math.Clamp(total - free, 0, total);
+        var share = Math.Min(host.PoolMiB, total - used);
         yield return Rect(bar, "memory-free");
         yield return Element("rect", Rect(bar with { Width = used * scale }, "memory-used").Attributes(),
             Title($"in use before the pool: {used} MiB"));

@@ -132,6 +132,21 @@ public sealed class PoolDiagramTests
     }
 
     [Fact]
+    public void A_running_pool_from_Get_XenPool_shows_what_was_free_before_it()
+    {
+        var planned = Plan();
+        // As Get-XenPool makes it: db and web run on a, so xl info's free memory there no longer holds them.
+        var pool = new XenPool(planned.Definition,
+            planned.HostCapacities.Select(h => h.Name == "a" ? h with { FreeMemoryMiB = 30720 - 2560 } : h).ToArray(), planned.Storage);
+        pool.LiveStates["db"] = new SmartDomains.Model.XenDomain { Name = "db", Host = "a", MemoryMiB = 2048 };
+        pool.LiveStates["web"] = new SmartDomains.Model.XenDomain { Name = "web", Host = "a", MemoryMiB = 512 };
+        pool.LiveStates["app"] = null;
+        var hostA = Render(pool).Descendants(Svg + "g").Single(g => (string?)g.Attribute("id") == "host-a");
+        Assert.Contains("32768 MiB total \u00b7 30720 free \u00b7 pool 2560", hostA.Value);
+        Assert.StartsWith("a: 32768 MiB total, 30720 MiB free before the pool; the pool's 2 domains take 2560 MiB", hostA.Element(Svg + "title")!.Value);
+    }
+
+    [Fact]
     public void Text_is_escaped_and_the_picture_is_self_contained_and_the_same_every_time()
     {
         var pool = Plan();
