@@ -9,6 +9,7 @@ internal readonly record struct Box(double X, double Y, double Width, double Hei
     public double CenterX => X + Width / 2;
     public double CenterY => Y + Height / 2;
     public double Right => X + Width;
+    public double Bottom => Y + Height;
 }
 
 /// <param name="Stage">The 1-based start stage.</param>
@@ -17,7 +18,12 @@ internal sealed record DomainPlacement(PoolDomain Domain, int Stage, Box Box, IR
 
 /// <param name="Capacity">What placement knew of the host, or null when the plan has no capacity for it.</param>
 /// <param name="PoolMiB">The memory of the pool's domains on this host.</param>
-internal sealed record HostPlacement(string Name, HostCapacity? Capacity, long PoolMiB, Box Box, IReadOnlyList<DomainPlacement> Domains);
+/// <param name="RunningMiB">The part of it that runs now (a pool from Get-XenPool): already missing from the host's free memory.</param>
+internal sealed record HostPlacement(string Name, HostCapacity? Capacity, long PoolMiB, long RunningMiB, Box Box, IReadOnlyList<DomainPlacement> Domains)
+{
+    /// <summary>What was free on the host without this pool, or null when its capacity is not known.</summary>
+    public long? FreeBeforeMiB => Capacity is null ? null : Capacity.FreeMemoryMiB + RunningMiB;
+}
 
 /// <summary>
 /// Where everything of a pool diagram goes: hosts side by side (a new row after four), each host's domains stacked in its
@@ -47,7 +53,7 @@ internal sealed record DiagramLayout(double Width, double Height, IReadOnlyList<
             var inRow = names.Skip(row * (int)HostsPerRow).Take((int)HostsPerRow).ToArray();
             var placed = inRow.Select((name, column) => Place(name, capacities.GetValueOrDefault(name),
                 pool.Domains.Where(d => string.Equals(d.Host, name, StringComparison.OrdinalIgnoreCase)).ToArray(),
-                Margin + column * (HostWidth + HostGap), rowTop, stages)).ToArray();
+                Margin + column * (HostWidth + HostGap), rowTop, stages, pool.LiveStates)).ToArray();
             // A row is as tall as its tallest host, and every host of the row is drawn that tall.
             var height = placed.Max(h => h.Box.Height);
             hosts.AddRange(placed.Select(h => h with { Box = h.Box with { Height = height } }));
@@ -60,7 +66,7 @@ internal sealed record DiagramLayout(double Width, double Height, IReadOnlyList<
     }
 
     private static HostPlacement Place(string name, HostCapacity? capacity, IReadOnlyList<PoolDomain> domains, double x, double y,
-        IReadOnlyDictionary<string, int> stages)
+        IReadOnlyDictionary<string, int> stages, IReadOnlyDictionary<string, Model.XenDomain?> live)
     {
         var placed = new List<DomainPlacement>();
         var top = y + HostHeaderHeight;
@@ -72,7 +78,8 @@ internal sealed record DiagramLayout(double Width, double Height, IReadOnlyList<
             top = box.Y + box.Height + DomainGap;
         }
         var height = domains.Count == 0 ? EmptyHostHeight : top - y - DomainGap + HostPadding;
-        return new HostPlacement(name, capacity, domains.Sum(d => d.MemoryMiB), new Box(x, y, HostWidth, height), placed);
+        var running = domains.Where(d => live.GetValueOrDefault(d.Name) is not null).Sum(d => d.MemoryMiB);
+        return new HostPlacement(name, capacity, domains.Sum(d => d.MemoryMiB), running, new Box(x, y, HostWidth, height), placed);
     }
 
     private static IReadOnlyList<string> ScheduleLines(DomainSchedule? schedule) =>

@@ -68,11 +68,15 @@ public static class PoolDiagram
         var x = DiagramLayout.Margin;
         var chars = (int)((layout.Width - 2 * x) / 6.5);
         yield return Text(x, x + 18, "pool-title", $"Pool {pool.Name}");
+        var y = x + 38;
         // A title of its own group, not inside the text: the text holds nothing but what it shows.
         if (pool.Definition.Description is { } description)
-            yield return Element("g", Title(description), Text(x, x + 38, "pool-note", Fit(description, chars)));
-        yield return Element("g", Title(summary), Text(x, x + 54, "pool-note", Fit(summary, chars)));
-        yield return Text(x, x + 70, "pool-note",
+        {
+            yield return Element("g", Title(description), Text(x, y, "pool-note", Fit(description, chars)));
+            y += 16;
+        }
+        yield return Element("g", Title(summary), Text(x, y, "pool-note", Fit(summary, chars)));
+        yield return Text(x, y + 16, "pool-note",
             "Arrows point at the domain a domain waits for; badges are start stages; bars: grey in use, blue this pool, light free.");
     }
 
@@ -89,26 +93,26 @@ public static class PoolDiagram
             host.Domains.Select(d => Domain(d, host.Name, host.Domains.Count)));
     }
 
-    private static string HostMemory(HostPlacement host) => host.Capacity is { } c
-        ? $"{c.TotalMemoryMiB} MiB total \u00b7 {c.FreeMemoryMiB} free \u00b7 pool {host.PoolMiB}"
+    private static string HostMemory(HostPlacement host) => host is { Capacity: { } c, FreeBeforeMiB: { } free }
+        ? $"{c.TotalMemoryMiB} MiB total \u00b7 {free} free \u00b7 pool {host.PoolMiB}"
         : $"memory not known \u00b7 pool {host.PoolMiB} MiB";
 
     private static string HostTitle(HostPlacement host)
     {
         var pool = $"the pool's {Count(host.Domains.Count, "domain")} {(host.Domains.Count == 1 ? "takes" : "take")} {host.PoolMiB} MiB";
-        return host.Capacity is { } c
-            ? $"{host.Name}: {c.TotalMemoryMiB} MiB total, {c.FreeMemoryMiB} MiB free before the pool; {pool}"
-              + (host.PoolMiB > c.FreeMemoryMiB ? " (more than was free: some of them already ran when the pool was planned)" : "")
+        return host is { Capacity: { } c, FreeBeforeMiB: { } free }
+            ? $"{host.Name}: {c.TotalMemoryMiB} MiB total, {free} MiB free before the pool; {pool}"
+              + (host.PoolMiB > free ? " (more than was free: some of them already ran when the pool was planned)" : "")
             : $"{host.Name}: {pool}";
     }
 
     /// <summary>The whole bar is the host's memory: what was in use before the pool, then the pool's share, then what stays free.</summary>
     private static IEnumerable<XElement> MemoryBar(HostPlacement host, Box bar)
     {
-        if (host.Capacity is not { TotalMemoryMiB: > 0 } c) yield break;
-        var scale = bar.Width / c.TotalMemoryMiB;
-        var used = Math.Clamp(c.TotalMemoryMiB - c.FreeMemoryMiB, 0, c.TotalMemoryMiB);
-        var share = Math.Min(host.PoolMiB, c.TotalMemoryMiB - used);
+        if (host is not { Capacity.TotalMemoryMiB: > 0 and var total, FreeBeforeMiB: { } free }) yield break;
+        var scale = bar.Width / total;
+        var used = Math.Clamp(total - free, 0, total);
+        var share = Math.Min(host.PoolMiB, total - used);
         yield return Rect(bar, "memory-free");
         yield return Element("rect", Rect(bar with { Width = used * scale }, "memory-used").Attributes(),
             Title($"in use before the pool: {used} MiB"));
@@ -145,15 +149,17 @@ public static class PoolDiagram
 
     private static IEnumerable<XElement> Arrows(DiagramLayout layout)
     {
-        var placed = layout.Hosts.SelectMany(h => h.Domains.Select(d => (Host: h.Name, Placement: d)))
+        var placed = layout.Hosts.SelectMany(h => h.Domains.Select(d => (Host: h.Box, Placement: d)))
             .ToDictionary(p => p.Placement.Domain.Name, StringComparer.Ordinal);
+        var hosts = layout.Hosts.Select(h => h.Box).ToArray();
         foreach (var (host, from) in placed.Values)
             foreach (var target in from.Domain.DependsOn)
             {
                 if (!placed.TryGetValue(target, out var to)) continue;
                 yield return Element("g", Attr("class", "dependency"), Attr("data-from", from.Domain.Name), Attr("data-to", target),
                     Title($"{from.Domain.Name} waits for {target}"),
-                    Element("path", Attr("d", DependencyArrows.PathData(from.Box, to.Placement.Box, host == to.Host)), Attr("marker-end", "url(#arrowhead)")));
+                    Element("path", Attr("d", DependencyArrows.PathData(from.Box, to.Placement.Box, host, to.Host, hosts)),
+                        Attr("marker-end", "url(#arrowhead)")));
             }
     }
 

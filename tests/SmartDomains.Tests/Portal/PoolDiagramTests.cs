@@ -21,6 +21,7 @@ public sealed class PoolDiagramTests
             { "name": "db", "extends": "debian", "memory": "2G", "placement": { "host": "a" } },
             { "name": "web", "extends": ["debian", "small-service"], "dependsOn": "db", "placement": { "host": "a" } },
             { "name": "app", "extends": "debian", "dependsOn": ["db", "web"], "placement": { "host": "b" } },
+            { "name": "mon", "extends": "debian", "dependsOn": "db", "placement": { "host": "c" } },
             { "name": "g4", "extends": "fedora", "memory": "4G", "count": 2, "placement": { "host": "e" },
               "schedule": { "windows": ["Mon-Fri 19:00-07:00", "Sat-Sun"], "timeZone": "Europe/Zurich", "outside": "save" } }
           ]
@@ -86,11 +87,27 @@ public sealed class PoolDiagramTests
         var pool = Plan();
         var root = Render(pool);
         var expected = pool.Domains.SelectMany(d => d.DependsOn.Select(t => $"{d.Name}->{t}")).Order().ToArray();
-        Assert.Equal(new[] { "app->db", "app->web", "web->db" }, expected);
+        Assert.Equal(new[] { "app->db", "app->web", "mon->db", "web->db" }, expected);
         var arrows = Groups(root, "dependency").ToArray();
         Assert.Equal(expected, arrows.Select(a => $"{a.Attribute("data-from")!.Value}->{a.Attribute("data-to")!.Value}").Order());
         Assert.All(arrows, a => Assert.Equal("url(#arrowhead)", (string)a.Element(Svg + "path")!.Attribute("marker-end")!));
         Assert.Single(root.Descendants(Svg + "marker"), m => (string?)m.Attribute("id") == "arrowhead");
+    }
+
+    [Fact]
+    public void An_arrow_that_would_cross_a_host_between_dips_below_the_row_instead()
+    {
+        var root = Render(Plan());
+        string PathOf(string from, string to) => (string)Groups(root, "dependency")
+            .Single(a => (string?)a.Attribute("data-from") == from && (string?)a.Attribute("data-to") == to).Element(Svg + "path")!.Attribute("d")!;
+        var hostB = root.Descendants(Svg + "g").Single(g => (string?)g.Attribute("id") == "host-b").Element(Svg + "rect")!;
+        var bottom = Number(hostB, "y") + Number(hostB, "height");
+        // mon (host c) waits for db (host a): host b stands between them in the row.
+        var curve = PathOf("mon", "db").Split(' ');
+        Assert.Equal("C", curve[2]);
+        Assert.All(new[] { curve[3], curve[4] }, point => Assert.True(double.Parse(point.Split(',')[1], CultureInfo.InvariantCulture) > bottom));
+        // app (host b) waits for db (host a), the next host: a straight line.
+        Assert.Equal("L", PathOf("app", "db").Split(' ')[2]);
     }
 
     [Fact]
@@ -112,6 +129,21 @@ public sealed class PoolDiagramTests
         Assert.Equal(Number(used, "x") + Number(used, "width"), Number(share, "x"), 1);
         static void Rect(XElement host, string cssClass, out XElement rect) =>
             rect = host.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("class") == cssClass);
+    }
+
+    [Fact]
+    public void A_running_pool_from_Get_XenPool_shows_what_was_free_before_it()
+    {
+        var planned = Plan();
+        // As Get-XenPool makes it: db and web run on a, so xl info's free memory there no longer holds them.
+        var pool = new XenPool(planned.Definition,
+            planned.HostCapacities.Select(h => h.Name == "a" ? h with { FreeMemoryMiB = 30720 - 2560 } : h).ToArray(), planned.Storage);
+        pool.LiveStates["db"] = new SmartDomains.Model.XenDomain { Name = "db", Host = "a", MemoryMiB = 2048 };
+        pool.LiveStates["web"] = new SmartDomains.Model.XenDomain { Name = "web", Host = "a", MemoryMiB = 512 };
+        pool.LiveStates["app"] = null;
+        var hostA = Render(pool).Descendants(Svg + "g").Single(g => (string?)g.Attribute("id") == "host-a");
+        Assert.Contains("32768 MiB total \u00b7 30720 free \u00b7 pool 2560", hostA.Value);
+        Assert.StartsWith("a: 32768 MiB total, 30720 MiB free before the pool; the pool's 2 domains take 2560 MiB", hostA.Element(Svg + "title")!.Value);
     }
 
     [Fact]

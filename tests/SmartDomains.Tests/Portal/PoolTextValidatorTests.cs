@@ -84,6 +84,8 @@ public sealed class PoolTextValidatorTests : IDisposable
         Assert.Equal(5, error.Line);
         Assert.InRange(error.Column, ColumnOf(text, "\"count\""), ColumnOf(text, "\"dependsOn\""));
         Assert.StartsWith("JSON syntax error: ", error.Message);
+        var empty = Assert.Single(Validate(""));
+        Assert.Equal((1, 1), (empty.Line, empty.Column));
         var duplicate = Assert.Single(Validate(Valid.Replace("\"count\": 2", "\"name\": \"again\"")));
         Assert.Equal(5, duplicate.Line);
         Assert.True(duplicate.Column > 0);
