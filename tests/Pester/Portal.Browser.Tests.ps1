@@ -65,7 +65,7 @@ Describe 'The portal in a browser' -Skip:(-not $canRunBrowser) {
         (Wait-TestElement $browser "[data-template='debian']").Click()
         $detail = (Find 'template-detail').Text
         $detail | Should -Match 'Extends: debian'
-        $detail | Should -Match 'Templates[/\\]\w+\.json:\d+'
+        $detail | Should -Match 'Templates[/\\][\w-]+\.json:\d+'
         Save-TestScreenshot $browser 'templates' | Should -Exist
     }
 
@@ -75,8 +75,9 @@ Describe 'The portal in a browser' -Skip:(-not $canRunBrowser) {
         (Find 'new-file-button').Click()
         Wait-TestElement $browser "[data-testid='current-file']" -Text 'web.json' | Out-Null
         Set-EditorText $poolWithMistake
-        $error = Wait-TestElement $browser "#error-list li[data-line='4']"
-        $error.Text | Should -Match "line 4, column \d+: .*memroy.*did you mean 'memory'"
+        # The new file's own skeleton had an error too: wait for the validation of the text just written.
+        $shown = Wait-Page "return [...document.querySelectorAll('#error-list li')].map(l => l.textContent).find(t => t.includes('memroy'))" 'the error about memroy'
+        $shown | Should -Match "^line 4, column \d+: .*did you mean 'memory'"
         Wait-Page "return document.querySelectorAll('.cm-lintRange-error, .cm-lint-marker-error').length > 0" 'the mark in the editor' | Out-Null
         Save-TestScreenshot $browser 'editor-error' | Should -Exist
         Set-EditorText ($poolWithMistake -replace 'memroy', 'memory')
@@ -92,7 +93,7 @@ Describe 'The portal in a browser' -Skip:(-not $canRunBrowser) {
         Wait-TestElement $browser '#plan-svg svg' | Out-Null
         @($driver.FindElements([OpenQA.Selenium.By]::CssSelector('#plan-svg [id^="host-"]'))).Count | Should -Be 2
         foreach ($name in 'www', 'app') { Wait-TestElement $browser "#plan-svg #domain-$name" | Out-Null }
-        (Wait-TestElement $browser "#plan-configs pre[data-domain='app']").Text | Should -Match "name = 'app'"
+        (Wait-TestElement $browser "#plan-configs pre[data-domain='app']").Text | Should -Match 'name = "app"'
         Save-TestScreenshot $browser 'plan' | Should -Exist
     }
 
