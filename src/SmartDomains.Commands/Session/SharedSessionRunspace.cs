@@ -21,7 +21,7 @@ internal sealed class SessionStreams
 /// A runspace that works for a session in the background (the portal's runs; a job): the module imported from its own
 /// folder, and its connection cache the session's own HostRegistry, so its cmdlets act on the session's connected hosts
 /// without reconnecting, and a host connected later in the session is there too. It runs one command at a time;
-/// <see cref="InvokeAsync"/> hands every stream on as records arrive.
+/// <see cref="InvokeAsync"/> pipes its input in and hands every stream on as records arrive.
 /// </summary>
 internal sealed class SharedSessionRunspace : IDisposable
 {
@@ -57,7 +57,8 @@ internal sealed class SharedSessionRunspace : IDisposable
     /// its output. Cancelling stops the pipeline as Ctrl-C would. A terminating error comes back as the exception the cmdlet
     /// threw, not PowerShell's wrapper.
     /// </summary>
-    public async Task<IReadOnlyList<PSObject>> InvokeAsync(Action<PowerShell> build, SessionStreams streams, CancellationToken cancellation)
+    public async Task<IReadOnlyList<PSObject>> InvokeAsync(Action<PowerShell> build, SessionStreams streams, CancellationToken cancellation,
+        IReadOnlyList<object>? input = null)
     {
         await _one.WaitAsync(cancellation).ConfigureAwait(false);
         using var shell = PowerShell.Create();
@@ -74,7 +75,9 @@ internal sealed class SharedSessionRunspace : IDisposable
         try
         {
             using var stop = cancellation.Register(() => shell.BeginStop(_ => { }, null));
-            var async = shell.BeginInvoke<PSObject, PSObject>(null, output);
+            var pipelineInput = new PSDataCollection<object>(input ?? Array.Empty<object>());
+            pipelineInput.Complete();
+            var async = shell.BeginInvoke(pipelineInput, output);
             await Task.Factory.FromAsync(async, shell.EndInvoke).ConfigureAwait(false);
             cancellation.ThrowIfCancellationRequested();
             return output.ToArray();

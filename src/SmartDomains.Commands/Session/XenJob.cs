@@ -1,91 +1,80 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 
 namespace SmartDomains.Commands.Session;
 
 /// <summary>
-/// A cmdlet of this module run as a PowerShell job (-AsJob): in a runspace of its own that shares the session's connections
-/// (SessionRunspace), its streams are the job's, so Receive-Job gives the same objects, progress, warnings and errors the
-/// cmdlet gives in the foreground. Stop-Job stops the pipeline, which cancels the cmdlet's host work as Ctrl-C does.
+/// A cmdlet of this module run as a PowerShell job (-AsJob), in a <see cref="SharedSessionRunspace"/> that shares the
+/// session's connections, location and preferences. Every record goes into the job's collections as it comes, so
+/// Receive-Job gives the same objects, progress, warnings and errors the cmdlet gives in the foreground. Stop-Job stops
+/// the pipeline, which cancels the cmdlet's host work as Ctrl-C does.
 /// </summary>
 public sealed class XenJob : Job
 {
     public const string JobTypeName = "SmartDomainsJob";
 
-    private readonly PowerShell _shell;
-    private readonly Runspace _runspace;
-    private readonly PSDataCollection<object> _input = new();
+    private readonly SharedSessionRunspace _runspace;
+    private readonly string _command;
+    private readonly IDictionary _parameters;
+    private readonly IReadOnlyList<object> _input;
     private readonly string _location;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _finished = Task.CompletedTask;
 
     internal XenJob(PSCmdlet caller, string command, IDictionary parameters, IReadOnlyList<object> input, string location)
         : base(caller.MyInvocation.Line.Trim() is { Length: > 0 } line ? line : command, null)
     {
         PSJobTypeName = JobTypeName;
-        _location = location;
-        _runspace = SessionRunspace.Open(caller);
-        _shell = PowerShell.Create();
-        _shell.Runspace = _runspace;
-        _shell.AddCommand(command).AddParameters(parameters);
-        // The job's collections are the pipeline's own, so nothing is copied and nothing arrives late.
-        Output = new PSDataCollection<PSObject>();
-        _shell.Streams.Error = Error;
-        _shell.Streams.Progress = Progress;
-        _shell.Streams.Verbose = Verbose;
-        _shell.Streams.Warning = Warning;
-        _shell.Streams.Debug = Debug;
-        _shell.Streams.Information = Information;
-        foreach (var item in input) _input.Add(item);
-        _input.Complete();
-        _shell.InvocationStateChanged += OnStateChanged;
+        (_command, _parameters, _input, _location) = (command, parameters, input, location);
+        _runspace = new SharedSessionRunspace(XenCmdlet.Registry, caller.SessionState.Path.CurrentFileSystemLocation.Path,
+            SharedSessionRunspace.ModulePreferences(caller.SessionState));
     }
 
     public override string Location => _location;
-    public override string StatusMessage => _shell.InvocationStateInfo.Reason?.Message ?? "";
+    public override string StatusMessage => "";
     public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 ||
-                                        Progress.Count > 0 || Information.Count > 0 || Debug.Count > 0;
+                                        Progress.Count > 0 || Information.Count > 0;
 
     internal void Start()
     {
         SetJobState(JobState.Running);
-        _shell.BeginInvoke(_input, Output);
+        var streams = new SessionStreams
+        {
+            Output = Output.Add, Error = Error.Add, Warning = Warning.Add, Verbose = Verbose.Add,
+            Information = Information.Add, Progress = Progress.Add,
+        };
+        _finished = _runspace.InvokeAsync(s => s.AddCommand(_command).AddParameters(_parameters), streams, _stop.Token, _input)
+            .ContinueWith(Finish, TaskScheduler.Default);
+    }
+
+    private void Finish(Task run)
+    {
+        if (run.IsCanceled || run.Exception?.GetBaseException() is OperationCanceledException or PipelineStoppedException)
+            SetJobState(JobState.Stopped);
+        else if (run.Exception?.GetBaseException() is { } failure)
+        {
+            Error.Add(failure is RuntimeException r ? r.ErrorRecord : new ErrorRecord(failure, "XenJobFailed", ErrorCategory.OperationStopped, Name));
+            SetJobState(JobState.Failed);
+        }
+        else SetJobState(JobState.Completed);
     }
 
     public override void StopJob()
     {
-        if (IsFinishedState(JobStateInfo.State)) return;
+        if (JobStateInfo.State is JobState.Completed or JobState.Failed or JobState.Stopped) return;
         SetJobState(JobState.Stopping);
-        _shell.Stop();
+        _stop.Cancel();
+        // Stop-Job returns once the cmdlet has stopped (its step undone or journaled), as for PowerShell's own jobs.
+        _finished.Wait(TimeSpan.FromMinutes(2));
     }
-
-    private void OnStateChanged(object? sender, PSInvocationStateChangedEventArgs e)
-    {
-        var (state, reason) = (e.InvocationStateInfo.State, e.InvocationStateInfo.Reason);
-        JobState? next = state switch
-        {
-            PSInvocationState.Completed => JobState.Completed,
-            PSInvocationState.Stopped => JobState.Stopped,
-            PSInvocationState.Failed => JobState.Failed,
-            _ => null,
-        };
-        if (next is null) return;
-        if (reason is not null && next == JobState.Failed)
-            Error.Add(reason is RuntimeException r ? r.ErrorRecord : new ErrorRecord(reason, "XenJobFailed", ErrorCategory.OperationStopped, Name));
-        SetJobState(next.Value);
-        // The runspace goes with the job's end; the connections it shared stay the session's.
-        _runspace.CloseAsync();
-    }
-
-    private static bool IsFinishedState(JobState state) => state is JobState.Completed or JobState.Failed or JobState.Stopped;
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _shell.InvocationStateChanged -= OnStateChanged;
-            _shell.Dispose();
+            _stop.Cancel();
             _runspace.Dispose();
-            _input.Dispose();
+            _stop.Dispose();
         }
         base.Dispose(disposing);
     }
