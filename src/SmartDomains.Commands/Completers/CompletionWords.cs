@@ -28,6 +28,13 @@ internal static class CompletionWords
         return all.Where(c => patterns.Any(p => p.IsMatch(c.Name))).ToArray();
     }
 
+    /// <summary>Names read from the hosts, each with a tooltip saying which hosts have it: "db-1 on dom0a, dom0b".</summary>
+    public static IReadOnlyDictionary<string, string> OnHosts(IEnumerable<Completion.HostNames> hosts,
+        Func<Completion.HostNames, IEnumerable<string>> names, string prefix = "") =>
+        hosts.SelectMany(h => names(h).Select(n => (Name: n, h.Host)))
+            .GroupBy(x => x.Name, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => $"{prefix}{g.Key} on {string.Join(", ", g.Select(x => x.Host))}", StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A parameter's value(s) as typed on the line, as strings; none when it is absent.</summary>
     public static IEnumerable<string> Values(IDictionary fakeBoundParameters, string parameter)
     {

@@ -7,8 +7,5 @@ namespace SmartDomains.Commands.Completers;
 public sealed class DomainNameCompleter : XenArgumentCompleter
 {
     protected override IReadOnlyDictionary<string, string> Candidates(IDictionary fakeBoundParameters) =>
-        HostNamesCache.Shared.Read(CompletionWords.Hosts(fakeBoundParameters))
-            .SelectMany(h => h.Domains.Select(d => (Name: d, h.Host)))
-            .GroupBy(x => x.Name, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => $"{g.Key} on {string.Join(", ", g.Select(x => x.Host))}", StringComparer.OrdinalIgnoreCase);
+        CompletionWords.OnHosts(HostNamesCache.Shared.Read(CompletionWords.Hosts(fakeBoundParameters)), h => h.Domains);
 }

@@ -7,8 +7,5 @@ namespace SmartDomains.Commands.Completers;
 public sealed class PoolNameCompleter : XenArgumentCompleter
 {
     protected override IReadOnlyDictionary<string, string> Candidates(IDictionary fakeBoundParameters) =>
-        HostNamesCache.Shared.Read(CompletionWords.Hosts(fakeBoundParameters))
-            .SelectMany(h => h.Pools.Select(p => (Name: p, h.Host)))
-            .GroupBy(x => x.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => $"pool {g.Key} on {string.Join(", ", g.Select(x => x.Host))}", StringComparer.Ordinal);
+        CompletionWords.OnHosts(HostNamesCache.Shared.Read(CompletionWords.Hosts(fakeBoundParameters)), h => h.Pools, "pool ");
 }

@@ -49,7 +49,8 @@ public sealed class XenJob : Job
 
     private void Finish(Task run)
     {
-        if (run.IsCanceled || run.Exception?.GetBaseException() is OperationCanceledException or PipelineStoppedException)
+        // Whatever a stopped cmdlet throws on its way out (a cancelled step, a stopped pipeline), the job was stopped.
+        if (run.IsCanceled || (_stop.IsCancellationRequested && run.IsFaulted))
             SetJobState(JobState.Stopped);
         else if (run.Exception?.GetBaseException() is { } failure)
         {

@@ -7,7 +7,7 @@ namespace SmartDomains.Tests.Portal;
 
 public sealed class PoolTextValidatorTests : IDisposable
 {
-    private readonly PortalFiles _files = new();
+    private readonly PortalScratch _files = new();
     private static readonly string[] SearchPath = { PoolFixture.ShippedTemplates };
 
     public void Dispose() => _files.Dispose();

@@ -1,4 +1,5 @@
 using System.Text;
+using SmartDomains.Portal;
 using SmartDomains.Portal.Server;
 using Xunit;
 

@@ -6,7 +6,7 @@ namespace SmartDomains.Tests.Portal;
 
 public sealed class TemplateCatalogTests : IDisposable
 {
-    private readonly PortalFiles _files = new();
+    private readonly PortalScratch _files = new();
     private static readonly string OsFamilies = Path.Combine(PoolFixture.ShippedTemplates, "os-families.json");
     private static readonly string Sizes = Path.Combine(PoolFixture.ShippedTemplates, "sizes.json");
 
@@ -25,14 +25,14 @@ public sealed class TemplateCatalogTests : IDisposable
         var result = Read();
         Assert.Empty(result.Errors);
         var debian = Assert.Single(result.Templates, t => t.Name == "debian");
-        Assert.Equal(("shipped", OsFamilies, PortalFiles.LineOf(OsFamilies, "\"debian\": {")), (debian.Source, debian.File, debian.Line));
+        Assert.Equal(("shipped", OsFamilies, PortalScratch.LineOf(OsFamilies, "\"debian\": {")), (debian.Source, debian.File, debian.Line));
         Assert.Equal(new[] { "debian", "base" }, debian.Chain);
         Assert.Equal("Debian 12 from the debian-12 base image.", debian.Description);
         Assert.Null(debian.Pool);
 
-        Assert.Equal(new TemplateValue("memory", "\"1G\"", OsFamilies, PortalFiles.LineOf(OsFamilies, "\"memory\": \"1G\"")), Value(debian, "memory"));
+        Assert.Equal(new TemplateValue("memory", "\"1G\"", OsFamilies, PortalScratch.LineOf(OsFamilies, "\"memory\": \"1G\"")), Value(debian, "memory"));
         Assert.Equal("\"debian-12\"", Value(debian, "disks[0].from").Json);
-        Assert.Equal(PortalFiles.LineOf(OsFamilies, "\"from\": \"debian-12\""), Value(debian, "disks[0].from").Line);
+        Assert.Equal(PortalScratch.LineOf(OsFamilies, "\"from\": \"debian-12\""), Value(debian, "disks[0].from").Line);
         Assert.Equal("\"xenbr0\"", Value(debian, "network[0].bridge").Json);
         Assert.Equal("3", Value(debian, "liveness.retries").Json);
         // "description" describes the template itself and is not passed on.
@@ -89,7 +89,7 @@ public sealed class TemplateCatalogTests : IDisposable
         var shippedSlc = Assert.Single(result.Templates, t => t.Name == "slc" && t.Pool is null);
         Assert.Equal(OsFamilies, shippedSlc.File);
         var poolSlc = Assert.Single(result.Templates, t => t.Name == "slc" && t.Pool == pool);
-        Assert.Equal(("library", PortalFiles.LineOf(pool, "\"slc\": {")), (poolSlc.Source, poolSlc.Line));
+        Assert.Equal(("library", PortalScratch.LineOf(pool, "\"slc\": {")), (poolSlc.Source, poolSlc.Line));
         Assert.Equal(new[] { "slc", "slc-base", "base", "small-service" }, poolSlc.Chain);
         Assert.Equal(pool, Value(poolSlc, "disks[0].size").File);
         Assert.Equal("\"restart\"", Value(poolSlc, "onCrash").Json);

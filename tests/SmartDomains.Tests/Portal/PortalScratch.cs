@@ -1,7 +1,7 @@
 namespace SmartDomains.Tests.Portal;
 
 /// <summary>A temporary folder for portal tests, and where a snippet sits in a file.</summary>
-internal sealed class PortalFiles : IDisposable
+internal sealed class PortalScratch : IDisposable
 {
     public string Root { get; } = Directory.CreateTempSubdirectory("sd-portal-").FullName;
 
