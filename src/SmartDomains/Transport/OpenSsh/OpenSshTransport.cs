@@ -56,22 +56,32 @@ public sealed class OpenSshTransport : IHostTransport
         var (dir, args) = Workspace();
         File.Delete(dir.Socket);          // a socket left by a master that was killed would make ssh give up multiplexing
         File.Delete(dir.HostKeyRecord);
-        ChildProcess.Outcome outcome;
         try
         {
-            // ssh's ConnectTimeout bounds its own connect and handshake; ours also bounds a ProxyJump hop, which gets none.
-            outcome = await ChildProcess.RunAsync(OpenSshClient.StartInfo(args.Master()), null, null, null,
-                _info.ConnectTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            ChildProcess.Outcome outcome;
+            try
+            {
+                // ssh's ConnectTimeout bounds its own connect and handshake; ours also bounds a ProxyJump hop, which gets none.
+                outcome = await ChildProcess.RunAsync(OpenSshClient.StartInfo(args.Master()), null, null, null,
+                    _info.ConnectTimeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw ConnectFailures.Unreachable(_info, $"ssh did not connect within {_info.ConnectTimeout.TotalSeconds:0} s.");
+            }
+            _fingerprint = dir.ReadHostKey() ?? _fingerprint;
+            if (outcome.ExitCode != 0) throw SshFailure.ToException(_info, outcome.StdErr, dir.ReadHostKey());
+            if (!await MasterAnswersAsync(cancellationToken).ConfigureAwait(false))
+                throw ConnectFailures.Unreachable(_info, "ssh logged in, but its master connection did not stay up. " + SshFailure.Clean(outcome.StdErr));
         }
-        catch (TimeoutException)
+        catch
         {
-            throw ConnectFailures.Unreachable(_info, $"ssh did not connect within {_info.ConnectTimeout.TotalSeconds:0} s.");
+            // Nothing is left of a connect that failed: no directory waits for a disconnect that may never come.
+            lock (_gate) (_dir, _args) = (null, null);
+            Live.TryRemove(this, out _);
+            dir.Dispose();
+            throw;
         }
-        _fingerprint = dir.ReadHostKey() ?? _fingerprint;
-        if (outcome.ExitCode != 0) throw SshFailure.ToException(_info, outcome.StdErr, dir.ReadHostKey());
-        if (!await MasterAnswersAsync(cancellationToken).ConfigureAwait(false))
-            throw ConnectFailures.Unreachable(_info, "ssh logged in, but its master connection did not stay up. " + SshFailure.Clean(outcome.StdErr));
-        Live.TryAdd(this, 0);
     }
 
     /// <summary>ssh -O check: true when the master answers, and its PID is then known.</summary>
@@ -97,7 +107,11 @@ public sealed class OpenSshTransport : IHostTransport
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _dir ??= ControlDirectory.Create();
+            if (_dir is null)
+            {
+                _dir = ControlDirectory.Create();
+                Live.TryAdd(this, 0);
+            }
             _args ??= new SshArguments(_info, _dir);
             return (_dir, _args);
         }
