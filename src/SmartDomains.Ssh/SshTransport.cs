@@ -130,36 +130,17 @@ public sealed class SshTransport : IHostTransport
         e.CanTrust = _lastVerdict is HostKeyVerdict.Trusted or HostKeyVerdict.TrustedAndRecorded;
     }
 
-    private XenHostException MapConnectFailure(Exception ex)
+    private XenHostException MapConnectFailure(Exception ex) => _lastVerdict switch
     {
-        var where = $"{_info.User}@{_info.ComputerName}:{_info.Port}";
-        switch (_lastVerdict)
+        HostKeyVerdict.Unknown => ConnectFailures.KeyUnknown(_info, _presentedFingerprint, _info.KnownHostsFile, inner: ex),
+        HostKeyVerdict.Mismatch => ConnectFailures.KeyChanged(_info, _presentedFingerprint, _info.KnownHostsFile, inner: ex),
+        HostKeyVerdict.PinMismatch => ConnectFailures.PinMismatch(_info, _presentedFingerprint, inner: ex),
+        _ => ex switch
         {
-            case HostKeyVerdict.Unknown:
-                return new XenHostException(XenErrorIds.HostKeyUnknown, XenErrorCategory.SecurityError, _info.Name,
-                    $"The host key of {where} (SHA256:{_presentedFingerprint}) is not in {_info.KnownHostsFile}, and the policy is Strict.", ex)
-                { RecommendedAction = $"Check the fingerprint out of band, then connect with -HostKeyPolicy SHA256:{_presentedFingerprint} or -HostKeyPolicy AcceptNew." };
-            case HostKeyVerdict.Mismatch:
-                return new XenHostException(XenErrorIds.HostKeyMismatch, XenErrorCategory.SecurityError, _info.Name,
-                    $"The host key of {where} has CHANGED: it presented SHA256:{_presentedFingerprint}, which does not match {_info.KnownHostsFile}. The connection was refused.", ex)
-                { RecommendedAction = "If the host was reinstalled, verify the new fingerprint out of band and connect with -HostKeyPolicy set to it." };
-            case HostKeyVerdict.PinMismatch:
-                return new XenHostException(XenErrorIds.HostKeyMismatch, XenErrorCategory.SecurityError, _info.Name,
-                    $"The host key of {where} is SHA256:{_presentedFingerprint}, not the pinned SHA256:{_info.HostKeyPolicy.PinnedFingerprint}. The connection was refused.", ex);
-        }
-        return ex switch
-        {
-            SshAuthenticationException => new XenHostException(XenErrorIds.AuthenticationFailed, XenErrorCategory.AuthenticationError, _info.Name,
-                $"Authentication as {_info.User} on {where} failed: {ex.Message}", ex)
-            { RecommendedAction = "Check -User, -KeyFile or -Credential, and the host's authorized_keys." },
-            SshOperationTimeoutException or SocketException or SshConnectionException or ProxyException or IOException =>
-                new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
-                    $"Host {where} is unreachable: {ex.Message}", ex)
-                { RecommendedAction = "Check the address, the port, and that sshd runs on the host." },
-            _ => new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.ConnectionError, _info.Name,
-                $"Connecting to {where} failed: {ex.Message}", ex),
-        };
-    }
+            SshAuthenticationException => ConnectFailures.AuthenticationFailed(_info, ex.Message, ex),
+            _ => ConnectFailures.Unreachable(_info, ex.Message, ex),
+        },
+    };
 
     public async Task<CommandResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken)
     {
@@ -207,8 +188,7 @@ public sealed class SshTransport : IHostTransport
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s.");
+            throw ConnectFailures.CommandTimedOut(_info, command, streaming: false);
         }
         return new CommandResult
         {
@@ -261,8 +241,7 @@ public sealed class SshTransport : IHostTransport
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name,
-                $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
+            throw ConnectFailures.CommandTimedOut(_info, command, streaming: true);
         }
         catch (Exception ex) when (ex is SshException or SocketException or ObjectDisposedException || ex is InvalidOperationException && !client.IsConnected)
         {

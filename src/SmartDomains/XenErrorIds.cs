@@ -12,6 +12,8 @@ public static class XenErrorIds
     public const string HostKeyUnknown = "XenHostKeyUnknown";
     public const string HostKeyMismatch = "XenHostKeyMismatch";
     public const string HostKeyPolicyInvalid = "XenHostKeyPolicyInvalid";
+    /// <summary>ssh refused its own configuration (a bad line, a missing -SshConfigFile) for a host.</summary>
+    public const string SshConfigInvalid = "XenSshConfigInvalid";
     public const string HostNotConnected = "XenHostNotConnected";
     /// <summary>A host setting (a directory, -VifScript) that is not of its type.</summary>
     public const string HostSettingInvalid = "XenHostSettingInvalid";

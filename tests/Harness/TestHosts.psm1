@@ -116,7 +116,7 @@ function Write-HostMarker {
     param([Parameter(Mandatory)] $TestHost)
     $marker = [ordered]@{
         Name = $TestHost.Name; Namespace = $TestHost.Namespace; SubnetIndex = $TestHost.SubnetIndex
-        RootInterface = $TestHost.RootInterface; Dir = $TestHost.Dir
+        RootInterface = $TestHost.RootInterface; Dir = $TestHost.Dir; Gateway = $TestHost.Gateway
         OwnerPid = $PID; OwnerStartTicks = Get-ProcessStartTicks $PID
     }
     $marker | ConvertTo-Json | Set-Content -Path (Get-MarkerPath $TestHost.Name)
@@ -129,6 +129,10 @@ function Select-FreeSubnet {
     foreach ($m in Get-HostMarker) { $null = $used.Add([int] $m.SubnetIndex) }
     foreach ($line in (Invoke-NativeCommand ip '-o', '-4', 'addr', 'show').StdOut -split "`n") {
         if ($line -match '\binet 10\.231\.(\d+)\.') { $null = $used.Add([int] $Matches[1]) }
+    }
+    # A host behind a gateway has no address here, only its unreachable route.
+    foreach ($line in (Invoke-NativeCommand ip '-4', 'route', 'show').StdOut -split "`n") {
+        if ($line -match '^unreachable 10\.231\.(\d+)\.') { $null = $used.Add([int] $Matches[1]) }
     }
     $namespaces = (Invoke-NativeCommand ip 'netns', 'list').StdOut -split "`n" | ForEach-Object { ($_ -split ' ')[0] }
     foreach ($i in 1..254) {
@@ -204,7 +208,7 @@ function Set-HostKeyProperty {
 #region host files
 
 function New-TestHostObject {
-    param([string] $Name, [string] $Prefix, [int] $Index, [string] $Dir, [string] $ClientKeyFile, [string] $EmulatorDir, [int] $TmpfsSizeMiB)
+    param([string] $Name, [string] $Prefix, [int] $Index, [string] $Dir, [string] $ClientKeyFile, [string] $EmulatorDir, [int] $TmpfsSizeMiB, $Gateway)
     $fs = Join-Path $Dir 'fs'
     $varLibXen = Join-Path $fs 'var-lib-xen'
     [pscustomobject]@{
@@ -237,6 +241,9 @@ function New-TestHostObject {
         RootAddress        = "10.231.$Index.1"
         RootInterface      = "$Name-r"
         NamespaceInterface = "$Name-n"
+        # The test host whose namespace holds the other end of this host's link (Start-TestHostSet -Behind), or $null.
+        Gateway            = if ($Gateway) { $Gateway.Name }
+        GatewayNamespace   = if ($Gateway) { $Gateway.Namespace }
     }
 }
 
@@ -372,12 +379,20 @@ function Wait-SshdReady {
             $text = "$(Get-Content -Raw $pidFile -ErrorAction Ignore)".Trim()
             if ($text) { $TestHost.SshdPid = [int] $text }
         }
-        if ($TestHost.SshdPid -and (Test-TcpPort $TestHost.Address $TestHost.Port 200)) { return }
+        if ($TestHost.SshdPid -and (Test-HostPort $TestHost)) { return }
         if ($TestHost.SshdPid -and -not (Test-ProcessAlive $TestHost.SshdPid)) { break }
         Start-Sleep -Milliseconds 10
     }
     $log = if (Test-Path $TestHost.SshdLog) { (Get-Content $TestHost.SshdLog -Tail 5) -join "`n" }
     throw "sshd of $($TestHost.Name) did not come up on $($TestHost.Address):$($TestHost.Port). Log:`n$log"
+}
+
+# The port as the host's network sees it: from this namespace, or from its gateway's for a host behind one.
+function Test-HostPort {
+    param([Parameter(Mandatory)] $TestHost)
+    if (-not $TestHost.GatewayNamespace) { return Test-TcpPort $TestHost.Address $TestHost.Port 200 }
+    $probe = "exec 3<>/dev/tcp/$($TestHost.Address)/$($TestHost.Port)"
+    (Invoke-NativeCommand ip 'netns', 'exec', $TestHost.GatewayNamespace, 'timeout', '1', 'bash', '-c', $probe -AllowFailure).ExitCode -eq 0
 }
 
 function Test-TcpPort {
@@ -392,8 +407,8 @@ function Test-TcpPort {
 
 # Tears down one host from its marker data; every step tolerates parts that are already gone.
 function Remove-TestHostResource {
-    param([Parameter(Mandatory)][string] $Name, [string] $Namespace, [string] $RootInterface, [string] $Dir)
-    $null = Invoke-Helper 'down', $Namespace, $RootInterface
+    param([Parameter(Mandatory)][string] $Name, [string] $Namespace, [string] $RootInterface, [string] $Dir, [int] $SubnetIndex)
+    $null = Invoke-Helper 'down', $Namespace, $RootInterface, "$SubnetIndex"
     if ($Dir -and (Test-Path -LiteralPath $Dir)) { Remove-Item -LiteralPath $Dir -Recurse -Force }
     Remove-Item -LiteralPath (Get-MarkerPath $Name) -ErrorAction Ignore
 }
@@ -453,7 +468,10 @@ function Start-TestHostSet {
         # Extra keys for the emulator's settings.json (hostname is always the host name).
         [hashtable] $Settings,
         # No watchdog: only Stop-TestHostSet or Clear-StaleTestHosts remove the hosts (for testing the latter).
-        [switch] $NoWatchdog
+        [switch] $NoWatchdog,
+        # A running test host (a bastion) that holds the other end of each new host's link: only it reaches them, and
+        # this machine's own namespace gets an unreachable route for their subnets (nothing for them leaves the machine).
+        $Behind
     )
     if ((Invoke-NativeCommand id '-u').StdOut.Trim() -ne '0') { throw 'Test hosts need root (namespaces, mounts).' }
     if ($EmulatorDir) {
@@ -467,13 +485,14 @@ function Start-TestHostSet {
     try {
         $clientKey = $null
         foreach ($i in 1..$Count) {
-            $h = New-TestHostReservation -Prefix $Prefix -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB
+            $h = New-TestHostReservation -Prefix $Prefix -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB -Gateway $Behind
             $set.Add($h)
             # One client key per set, copied into each host's Dir so every host is self-contained.
             if (-not $clientKey) { $clientKey = $h.ClientKeyFile; $null = New-Ed25519Key -Path $clientKey }
             else { Copy-Item "$clientKey*" $h.Dir }
             Initialize-HostDirectory $h $Settings
-            $h.AnchorPid = [int] (Invoke-Helper (@('up', $h.Namespace, $h.SubnetIndex) + @(Get-MountSpec $h))).StdOut.Trim()
+            $up = if ($Behind) { @('up-behind', $h.Namespace, $h.SubnetIndex, $Behind.Namespace) } else { @('up', $h.Namespace, $h.SubnetIndex) }
+            $h.AnchorPid = [int] (Invoke-Helper ($up + @(Get-MountSpec $h))).StdOut.Trim()
             Start-SshdProcess $h
         }
         foreach ($h in $set) { Wait-SshdReady $h }
@@ -490,14 +509,14 @@ function Start-TestHostSet {
 # Allocates a name and subnet and writes the owner marker before anything exists, so a crash at any
 # later point is still cleaned up by Clear-StaleTestHosts.
 function New-TestHostReservation {
-    param([string] $Prefix, [string] $EmulatorDir, [int] $TmpfsSizeMiB)
+    param([string] $Prefix, [string] $EmulatorDir, [int] $TmpfsSizeMiB, $Gateway)
     Use-HarnessLock {
         Initialize-MountPoint
         $index = Select-FreeSubnet $Prefix
         $name = "$Prefix$index"
         $dir = [System.IO.Directory]::CreateTempSubdirectory("$name-").FullName
         $h = New-TestHostObject -Name $name -Prefix $Prefix -Index $index -Dir $dir -ClientKeyFile (Join-Path $dir 'client_ed25519') `
-            -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB
+            -EmulatorDir $EmulatorDir -TmpfsSizeMiB $TmpfsSizeMiB -Gateway $Gateway
         Write-HostMarker $h
         $h
     }
@@ -514,7 +533,7 @@ function Stop-TestHostSet {
     process { foreach ($h in $Hosts) { if ($h) { $all.Add($h) } } }
     end {
         foreach ($h in $all) {
-            Remove-TestHostResource -Name $h.Name -Namespace $h.Namespace -RootInterface $h.RootInterface -Dir $h.Dir
+            Remove-TestHostResource -Name $h.Name -Namespace $h.Namespace -RootInterface $h.RootInterface -Dir $h.Dir -SubnetIndex $h.SubnetIndex
             $h.SshdPid = $null
             $h.AnchorPid = $null
         }
@@ -536,7 +555,7 @@ function Clear-StaleTestHosts {
         foreach ($m in Get-HostMarker) {
             if ($m.Name -notmatch "^$Prefix\d+$" -or (Test-ProcessAlive $m.OwnerPid $m.OwnerStartTicks)) { continue }
             Write-Verbose "Removing stale test host $($m.Name) (owner PID $($m.OwnerPid) is gone)"
-            Remove-TestHostResource -Name $m.Name -Namespace $m.Namespace -RootInterface $m.RootInterface -Dir $m.Dir
+            Remove-TestHostResource -Name $m.Name -Namespace $m.Namespace -RootInterface $m.RootInterface -Dir $m.Dir -SubnetIndex $m.SubnetIndex
             $m.Name
         }
         Remove-CreatedMountPoint
@@ -702,6 +721,26 @@ function Invoke-TestHostShell {
     }
 }
 
+function Get-TestHostSnapshot {
+    <#
+    .SYNOPSIS
+    What a host holds that the module may change: every file under /etc/xen, /var/lib/xen (but the emulator's own state
+    and log) and /var/lib/smartdomains with its type, size and sha256, then xl's domain names; one sorted line each.
+    Compare two snapshots with Compare-Object to see that a host is exactly as it was.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory, ValueFromPipeline, Position = 0)][Alias('Host')] $TestHost)
+    process {
+        $files = Invoke-TestHostShell -TestHost $TestHost -Command @'
+find /etc/xen /var/lib/xen /var/lib/smartdomains -path /var/lib/xen/emulator -prune -o -type f -printf 'f %s ' -exec sh -c 'sha256sum < "$1" | cut -d" " -f1 | tr -d "\n"; echo " $1"' sh {} \; -o ! -type f -printf '%y %p\n' | sort
+'@
+        $domains = (Invoke-TestHostShell -TestHost $TestHost -Command 'xl list') -split "`n" | Select-Object -Skip 1 | Where-Object { $_ } |
+            ForEach-Object { 'domain ' + ($_ -split '\s+')[0] } | Sort-Object
+        , (@($files -split "`n" | Where-Object { $_ }) + @($domains))
+    }
+}
+
 #endregion
 
 #region public: client side files
@@ -746,5 +785,5 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
+    Invoke-TestHostShell, Get-TestHostSnapshot, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
     Test-NativeEmulator

@@ -3,12 +3,16 @@
 #
 #   testhost.sh up NS IDX MOUNT...     netns + veth (10.231.IDX.1 <-> .2), a namespace holder, mounts;
 #                                      prints the holder's PID. MOUNT is bind:SRC:DST or tmpfs:MIB:DST.
+#   testhost.sh up-behind NS IDX GW MOUNT...  the same, but the .1 side of the veth sits in namespace GW (a bastion
+#                                      host), and this namespace gets an unreachable route for 10.231.IDX.0/24: only
+#                                      GW reaches the host, and nothing for it leaves the machine.
 #   testhost.sh sshd HOLDER CONFIG LOG start sshd inside the holder's mount+net namespace (detached)
 #   testhost.sh kill-sessions NS HOLDER kill every sshd in NS except the holder, with its descendants
 #   testhost.sh kill PID...            TERM, then KILL after ~1 s
 #   testhost.sh watch OWNER TICKS LOG CMD...  detached watchdog: once process OWNER (with start time
 #                                      TICKS) is gone, run CMD (the module's Clear-StaleTestHosts); prints its PID
-#   testhost.sh down NS ROOTIF         kill all processes in NS, delete the veth and the netns
+#   testhost.sh down NS ROOTIF [IDX]   kill all processes in NS, delete the veth and the netns (and IDX's
+#                                      unreachable route, if up-behind made one)
 #
 # Only namespaces, links and processes created by this script (via the module) are ever touched.
 set -eu
@@ -17,13 +21,20 @@ die() { echo "testhost.sh: $*" >&2; exit 1; }
 
 # The holder ("anchor") is a sleep in a private mount and UTS namespace. sshd and test shells nsenter it, so
 # the mounts (including a tmpfs) survive sshd restarts and stay reachable while sshd is down.
-net_up() { # NS IDX
-    ns=$1; idx=$2
+net_up() { # NS IDX [GW]
+    ns=$1; idx=$2; gw=${3:-}
     ip netns add "$ns"
     ip link add "$ns-r" type veth peer name "$ns-n"
     ip link set "$ns-n" netns "$ns"
-    ip addr add "10.231.$idx.1/24" dev "$ns-r"
-    ip link set "$ns-r" up
+    if [ -n "$gw" ]; then
+        ip link set "$ns-r" netns "$gw"
+        ip -n "$gw" addr add "10.231.$idx.1/24" dev "$ns-r"
+        ip -n "$gw" link set "$ns-r" up
+        ip route add unreachable "10.231.$idx.0/24"
+    else
+        ip addr add "10.231.$idx.1/24" dev "$ns-r"
+        ip link set "$ns-r" up
+    fi
     ip -n "$ns" addr add "10.231.$idx.2/24" dev "$ns-n"
     ip -n "$ns" link set "$ns-n" up
     ip -n "$ns" link set lo up
@@ -125,6 +136,7 @@ down() { # NS ROOTIF; every step tolerates parts that are already gone
     fi
     ip link del "$2" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
+    [ -z "${3:-}" ] || ip route del unreachable "10.231.$3.0/24" 2>/dev/null || true
 }
 
 cmd=${1:-}; [ $# -gt 0 ] && shift
@@ -133,6 +145,13 @@ case $cmd in
         [ $# -ge 2 ] || die "usage: up NS IDX MOUNT..."
         ns=$1; idx=$2; shift 2
         net_up "$ns" "$idx"
+        pid=$(holder_start "$ns")
+        mount_all "$pid" "$@"
+        echo "$pid" ;;
+    up-behind)
+        [ $# -ge 3 ] || die "usage: up-behind NS IDX GW MOUNT..."
+        ns=$1; idx=$2; gw=$3; shift 3
+        net_up "$ns" "$idx" "$gw"
         pid=$(holder_start "$ns")
         mount_all "$pid" "$@"
         echo "$pid" ;;
@@ -145,6 +164,6 @@ case $cmd in
         setsid sh "$0" watch-loop "$owner" "$ticks" "$@" </dev/null >>"$log" 2>&1 &
         echo $! ;;
     watch-loop) watch_loop "$@" ;;
-    down) [ $# -eq 2 ] || die "usage: down NS ROOTIF"; down "$@" ;;
+    down) case $# in 2|3) down "$@" ;; *) die "usage: down NS ROOTIF [IDX]" ;; esac ;;
     *) die "unknown command '$cmd'" ;;
 esac

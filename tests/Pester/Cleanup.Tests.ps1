@@ -20,15 +20,7 @@ Describe 'Cleaning hosts on SSH test hosts' -Skip:(-not $canRunHosts) {
         $script:hosts = $set | ForEach-Object { Connect-XenHost -ComputerName $_.Address -KeyFile $_.ClientKeyFile -KnownHostsFile $known }
         $script:names = $hosts | ForEach-Object Name
 
-        # Every file under /etc/xen, /var/lib/xen (but the emulator's own state and log) and /var/lib/smartdomains, with its
-        # type, size and sha256, then xl's domain names.
-        function script:Get-HostSnapshot($h) {
-            $files = Invoke-TestHostShell -Host $h -Command @'
-find /etc/xen /var/lib/xen /var/lib/smartdomains -path /var/lib/xen/emulator -prune -o -type f -printf 'f %s ' -exec sh -c 'sha256sum < "$1" | cut -d" " -f1 | tr -d "\n"; echo " $1"' sh {} \; -o ! -type f -printf '%y %p\n' | sort
-'@
-            $domains = (Invoke-TestHostShell -Host $h -Command 'xl list') -split "`n" | Select-Object -Skip 1 | Where-Object { $_ } | ForEach-Object { 'domain ' + ($_ -split '\s+')[0] } | Sort-Object
-            @($files -split "`n" | Where-Object { $_ }) + @($domains)
-        }
+        function script:Get-HostSnapshot($h) { Get-TestHostSnapshot -TestHost $h }
         function script:Get-Log($h) {
             @((Invoke-TestHostShell -Host $h -Command 'cat /var/lib/xen/emulator/commands.log 2>/dev/null || true') -split "`n" | Where-Object { $_ } | ForEach-Object { ($_ -split "`t", 2)[-1] })
         }

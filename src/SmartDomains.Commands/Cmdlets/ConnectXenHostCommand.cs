@@ -49,6 +49,15 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     [ValidateRange(1, 600)]
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>SSH.NET in the process (the default), or the system's ssh with a master connection per host.</summary>
+    [Parameter(ParameterSetName = SshSet)]
+    public HostTransport Transport { get; set; } = HostTransport.SshNet;
+
+    /// <summary>The ssh config to read instead of ~/.ssh/config and /etc/ssh/ssh_config (ssh -F), for either transport.</summary>
+    [Parameter(ParameterSetName = SshSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SshConfigFile { get; set; }
+
     [Parameter(ParameterSetName = LocalSet, Mandatory = true)]
     public SwitchParameter Local { get; set; }
 
@@ -99,6 +108,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     public SwitchParameter Force { get; set; }
 
     private readonly List<HostConnectionInfo> _targets = new();
+    private readonly List<Task<HostConnectionInfo?>> _resolving = new();
 
     protected override void BeginProcessing()
     {
@@ -123,7 +133,9 @@ public sealed class ConnectXenHostCommand : XenCmdlet
         {
             case SshSet:
                 var policy = ParsePolicy();
-                foreach (var name in ComputerName) _targets.Add(SshInfo(name, policy));
+                CheckTransport();
+                // ssh -G runs for every name at once: a process each, so a fleet is not asked one host after another.
+                foreach (var name in ComputerName) _resolving.Add(ResolveAsync(CheckedName(name), policy));
                 break;
             case LocalSet:
                 foreach (var name in Name.Length == 0 ? new[] { Environment.MachineName } : Name)
@@ -139,6 +151,12 @@ public sealed class ConnectXenHostCommand : XenCmdlet
 
     protected override void EndProcessing()
     {
+        foreach (var resolving in _resolving)
+        {
+            try { _targets.Add(resolving.GetAwaiter().GetResult()!); }
+            catch (XenHostException ex) { WriteError(ToErrorRecord(ex, ex.Host)); }
+        }
+        while (_warnings.TryDequeue(out var warning)) WriteWarning(warning);
         var connections = new List<HostConnection>();
         foreach (var info in _targets.Where(t => t is not null))
         {
@@ -173,37 +191,80 @@ public sealed class ConnectXenHostCommand : XenCmdlet
         return HostKeyPolicy.Policy!;
     }
 
-    private HostConnectionInfo SshInfo(string computerName, HostKeyPolicy policy)
+    /// <summary>-Transport OpenSSH needs an ssh client with ControlMaster, and cannot take a password: it never prompts.</summary>
+    private void CheckTransport()
     {
-        var keyFile = KeyFile is not null ? GetUnresolvedProviderPathFromPSPath(KeyFile) : Credential is null ? DefaultKeyFile() : null;
+        var config = SshConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(SshConfigFile);
+        if (config is not null && !File.Exists(config))
+            ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The ssh config file '{config}' (-SshConfigFile) does not exist.", config),
+                XenErrorIds.SshConfigInvalid, ErrorCategory.ObjectNotFound, config));
+        if (Transport != HostTransport.OpenSSH) return;
+        string? refusal = null;
+        if (Credential is not null)
+            refusal = "-Credential cannot be used with -Transport OpenSSH: OpenSSH runs in batch mode and never asks for a password. Log in with a key, an ssh-agent, a certificate or Kerberos, or use -Transport SshNet.";
+        else if (OperatingSystem.IsWindows())
+            refusal = "-Transport OpenSSH needs connection sharing (ControlMaster), which OpenSSH for Windows does not have. Use -Transport SshNet.";
+        else if (SmartDomains.Transport.OpenSsh.OpenSshClient.Ssh is null)
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("-Transport OpenSSH runs the system's ssh, and this machine has none on PATH (Debian: apt-get install openssh-client)."),
+                XenErrorIds.ToolMissing, ErrorCategory.NotInstalled, "ssh"));
+        if (refusal is not null)
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(refusal), XenErrorIds.HostArgumentInvalid, ErrorCategory.InvalidArgument, Transport));
+    }
+
+    // ssh takes a name that starts with '-' as an option, and a blank splits it: neither is a host.
+    private string CheckedName(string name)
+    {
+        if (name.StartsWith('-') || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-ComputerName '{name}' is not a host name, address or ssh config alias."),
+                XenErrorIds.HostArgumentInvalid, ErrorCategory.InvalidArgument, name));
+        return name;
+    }
+
+    // Everything PowerShell's state gives is read here, on the pipeline thread, before the first await.
+    private async Task<HostConnectionInfo?> ResolveAsync(string computerName, HostKeyPolicy policy)
+    {
+        var configFile = SshConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(SshConfigFile);
+        var keyFile = KeyFile is not null ? GetUnresolvedProviderPathFromPSPath(KeyFile) : null;
+        var bound = MyInvocation.BoundParameters;
+        int? port = bound.ContainsKey(nameof(Port)) ? Port : null;
+        var user = bound.ContainsKey(nameof(User)) ? User : Credential?.UserName is { Length: > 0 } u ? u : null;
+        var transport = Transport;
         var knownHosts = KnownHostsFile is not null ? GetUnresolvedProviderPathFromPSPath(KnownHostsFile) : Hosts.KnownHostsFile.DefaultPath;
-        var info = new HostConnectionInfo
+        var (knownHostsGiven, timeout, paths, vifScript) = (KnownHostsFile is not null, TimeSpan.FromSeconds(ConnectTimeoutSeconds), Paths(), VifScript);
+        var credential = Credential?.GetNetworkCredential();
+
+        var config = await SmartDomains.Transport.OpenSsh.SshHostConfig.QueryAsync(computerName, configFile, Cancellation).ConfigureAwait(false);
+        if (transport == HostTransport.SshNet && config is { UsesProxy: true })
+            _warnings.Enqueue($"The ssh config reaches {computerName} through {config.ProxyJump ?? config.ProxyCommand}, which SSH.NET does not follow: it connects to {config.HostName} directly. Use -Transport OpenSSH to go the config's way.");
+        var endpoint = SshEndpoint.Resolve(computerName, config, port, user, keyFile, transport, credential is not null,
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Environment.UserName, File.Exists);
+        return new HostConnectionInfo
         {
-            Name = Port == 22 ? computerName : $"{computerName}:{Port}",
+            Name = port is { } p && p != 22 ? $"{computerName}:{p}" : computerName,
             Kind = HostKind.Ssh,
-            ComputerName = computerName,
-            Port = Port,
-            User = Credential?.UserName is { Length: > 0 } u && !MyInvocation.BoundParameters.ContainsKey(nameof(User)) ? u : User,
-            KeyFile = keyFile,
+            Transport = transport,
+            ComputerName = endpoint.ComputerName,
+            ConfigHost = endpoint.ComputerName == computerName ? null : computerName,
+            SshConfigFile = configFile,
+            Port = endpoint.Port,
+            User = endpoint.User,
+            KeyFile = endpoint.KeyFile,
             HostKeyPolicy = policy,
             KnownHostsFile = knownHosts,
-            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
-            Paths = Paths(),
-            VifScript = VifScript,
-        };
-        return info.WithCredential(Credential?.GetNetworkCredential());
+            KnownHostsFileGiven = knownHostsGiven,
+            ConnectTimeout = timeout,
+            Paths = paths,
+            VifScript = vifScript,
+        }.WithCredential(credential);
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
 
     private HostPaths Paths() => new(ConfigDir, ImageDir, StateDir, XlLogDir);
 
-    private static string? DefaultKeyFile()
-    {
-        var ssh = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
-        return new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(k => Path.Combine(ssh, k)).FirstOrDefault(File.Exists);
-    }
-
     private static bool SameEndpoint(HostConnectionInfo a, HostConnectionInfo b) =>
-        a.Kind == b.Kind && a.ComputerName == b.ComputerName && a.Port == b.Port && a.User == b.User && a.KeyFile == b.KeyFile &&
+        a.Kind == b.Kind && a.Transport == b.Transport && a.ConfigHost == b.ConfigHost && a.SshConfigFile == b.SshConfigFile &&
+        a.ComputerName == b.ComputerName && a.Port == b.Port && a.User == b.User && a.KeyFile == b.KeyFile &&
         a.HostKeyPolicy == b.HostKeyPolicy && a.Paths == b.Paths && a.VifScript == b.VifScript && !b.HasPassword;
 
     private HostConnectionInfo Guard(Func<HostConnectionInfo> create, string name)

@@ -7,12 +7,27 @@ public sealed class HostConnectionInfo
 {
     public required string Name { get; init; }
     public HostKind Kind { get; init; } = HostKind.Ssh;
+    /// <summary>SSH hosts only: SSH.NET or the system's OpenSSH client.</summary>
+    public HostTransport Transport { get; init; } = HostTransport.SshNet;
+    /// <summary>The address the host resolved to (an ssh config's HostName, or the name as given).</summary>
     public string ComputerName { get; init; } = "";
+    /// <summary>
+    /// The name as the operator gave it, which ssh config Host patterns match (an alias); OpenSSH connects to this name, so
+    /// its ProxyJump, IdentityFile and other settings apply. Null where it is <see cref="ComputerName"/>.
+    /// </summary>
+    public string? ConfigHost { get; init; }
+    /// <summary>The ssh config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config (ssh -F); null for ssh's own.</summary>
+    public string? SshConfigFile { get; init; }
     public int Port { get; init; } = 22;
     public string User { get; init; } = "root";
     public string? KeyFile { get; init; }
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
     public string KnownHostsFile { get; init; } = Hosts.KnownHostsFile.DefaultPath;
+    /// <summary>
+    /// True when the operator named <see cref="KnownHostsFile"/>: OpenSSH then checks that file alone. Otherwise OpenSSH reads
+    /// the files its config names (UserKnownHostsFile, GlobalKnownHostsFile, with their @cert-authority lines).
+    /// </summary>
+    public bool KnownHostsFileGiven { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Per-command timeout; a hung xl call fails instead of blocking forever.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -34,6 +49,9 @@ public sealed class HostConnectionInfo
         _credential = credential;
         return this;
     }
+
+    /// <summary>What OpenSSH is asked to connect to: the alias when one was given.</summary>
+    public string SshDestination => ConfigHost ?? ComputerName;
 
     public override string ToString() => Kind == HostKind.Ssh ? $"{User}@{ComputerName}:{Port}" : $"{Kind}:{Name}";
 }

@@ -9,6 +9,8 @@ public sealed class XenHost
 
     public string Name => Connection.Name;
     public HostKind Kind => Connection.Kind;
+    /// <summary>SshNet or OpenSSH for an SSH host; null for local and emulated hosts, which need none.</summary>
+    public HostTransport? Transport => Connection.Kind == HostKind.Ssh ? Connection.Transport : null;
     public string ComputerName => Connection.ComputerName;
     public int Port => Connection.Port;
     public string User => Connection.User;

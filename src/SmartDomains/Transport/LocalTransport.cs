@@ -48,60 +48,24 @@ public sealed class LocalTransport : IHostTransport
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command.CommandLine);
         foreach (var (key, value) in _info.Environment) psi.Environment[key] = value;
-
-        using var process = Process.Start(psi)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_info.CommandTimeout);
-        var stdout = sink is null
-            ? process.StandardOutput.ReadToEndAsync(timeout.Token)
-            : CopyAsync(process.StandardOutput.BaseStream, sink, OutputCopy.RestartingTimer(timeout, _info.CommandTimeout, progress), timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await WriteInputAsync(process, command.StandardInput, cancellationToken).ConfigureAwait(false);
-        string output;
+        var input = command.StandardInput is null ? null : new System.Text.UTF8Encoding(false).GetBytes(command.StandardInput);
         try
         {
-            // The end of stdout first: a sink that fails (a full disk) must stop the command, not wait for it.
-            output = await stdout.ConfigureAwait(false);
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            if (e is not OperationCanceledException || cancellationToken.IsCancellationRequested) throw;
-            throw new XenHostException(XenErrorIds.HostUnreachable, XenErrorCategory.OperationTimeout, _info.Name, sink is null
-                ? $"'{command.Display}' on {_info.Name} did not finish within {_info.CommandTimeout.TotalSeconds:0} s."
-                : $"'{command.Display}' on {_info.Name} sent nothing for {_info.CommandTimeout.TotalSeconds:0} s.");
-        }
-        return new CommandResult
-        {
-            Host = _info.Name,
-            CommandLine = command.Display,
-            ExitCode = process.ExitCode,
-            StdOut = output,
-            StdErr = await stderr.ConfigureAwait(false),
-            Duration = watch.Elapsed,
-        };
-    }
-
-    private static async Task<string> CopyAsync(Stream source, Stream sink, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        await OutputCopy.CopyAsync(source, sink, progress, cancellationToken).ConfigureAwait(false);
-        return "";
-    }
-
-    /// <summary>Sends the command's standard input (if any) and closes it; a command that exits early is not an error here.</summary>
-    private static async Task WriteInputAsync(Process process, string? input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (input is not null)
+            var outcome = await ChildProcess.RunAsync(psi, input, sink, progress, _info.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return new CommandResult
             {
-                var bytes = new System.Text.UTF8Encoding(false).GetBytes(input);
-                await process.StandardInput.BaseStream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            }
-            process.StandardInput.Close();
+                Host = _info.Name,
+                CommandLine = command.Display,
+                ExitCode = outcome.ExitCode,
+                StdOut = outcome.StdOut,
+                StdErr = outcome.StdErr,
+                Duration = watch.Elapsed,
+            };
         }
-        catch (IOException) { /* the command closed its input early: its exit code tells */ }
+        catch (TimeoutException)
+        {
+            throw ConnectFailures.CommandTimedOut(_info, command, streaming: sink is not null);
+        }
     }
 
     public Task DownloadAsync(string remotePath, string localPath, IProgress<long>? progress, CancellationToken cancellationToken) =>

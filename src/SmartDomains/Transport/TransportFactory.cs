@@ -13,7 +13,11 @@ public static class TransportFactory
     private static readonly Lazy<Type> SshTransport =
         new(() => Type.GetType(SshTransportType, throwOnError: true)!, LazyThreadSafetyMode.PublicationOnly);
 
-    /// <summary>SSH for remote dom0s; a local shell for pwsh on dom0 and for emulated hosts.</summary>
-    public static IHostTransport Create(HostConnectionInfo info) =>
-        info.Kind == HostKind.Ssh ? (IHostTransport)Activator.CreateInstance(SshTransport.Value, info)! : new LocalTransport(info);
+    /// <summary>SSH (SSH.NET, or the system's OpenSSH) for remote dom0s; a local shell for pwsh on dom0 and for emulated hosts.</summary>
+    public static IHostTransport Create(HostConnectionInfo info) => info.Kind switch
+    {
+        HostKind.Ssh when info.Transport == HostTransport.OpenSSH => new OpenSsh.OpenSshTransport(info),
+        HostKind.Ssh => (IHostTransport)Activator.CreateInstance(SshTransport.Value, info)!,
+        _ => new LocalTransport(info),
+    };
 }
