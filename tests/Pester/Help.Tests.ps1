@@ -42,6 +42,14 @@ Describe 'Module help' {
         $text | Should -Match 'AN OVERNIGHT EXAMPLE'
     }
 
+    It 'Get-Help about_SmartDomains_Transports explains both transports, the master connection and the error ids' {
+        $text = Get-Help about_SmartDomains_Transports | Out-String
+        $text | Should -Match 'ControlMaster'
+        $text | Should -Match 'BatchMode=yes'
+        $text | Should -Match 'XenSshConfigInvalid'
+        $text | Should -Match 'ProxyJump'
+    }
+
     It 'Get-Help about_SmartDomains_Emulator shows the emulator topic' {
         $text = Get-Help about_SmartDomains_Emulator | Out-String
         $text | Should -Match 'XL_EMULATOR_DIR'

@@ -220,6 +220,29 @@ Host agent-only
             Wait-NoTestSsh | Should -BeNullOrEmpty
         }
 
+        It 'waits for a free channel while sshd''s MaxSessions are all in use, as for any other slot' {
+            $original = Get-Content -Raw $direct.SshdConfig
+            Set-Content -Path $direct.SshdConfig -Value ($original -replace '(?m)^MaxSessions \d+', 'MaxSessions 2') -NoNewline
+            Restart-TestHostSshd -Host $direct -KillSessions
+            $transport = $null
+            try {
+                $h = Connect-Alias dom0-direct
+                Set-TestHostSetting $direct @{ faults = @{ hang = @{ list = 1 } } }
+                # Six commands at once on one master: sshd opens two channels, the others wait their turn.
+                $transport = [SmartDomains.Transport.OpenSsh.OpenSshTransport]::new($h.Connection)
+                $runs = 1..6 | ForEach-Object { $transport.RunAsync([SmartDomains.Remote.RemoteCommand]::Xl('list'), [Threading.CancellationToken]::None) }
+                [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]] $runs)
+                $runs.Result.ExitCode | Should -Be @(0, 0, 0, 0, 0, 0)
+                $runs.Result.StdOut | ForEach-Object { $_ | Should -Match 'Domain-0' }
+            }
+            finally {
+                if ($transport) { $transport.Dispose() }
+                Set-TestHostSetting $direct @{ faults = @{} }
+                Set-Content -Path $direct.SshdConfig -Value $original -NoNewline
+                Restart-TestHostSshd -Host $direct -KillSessions
+            }
+        }
+
         It 'sshd killed: XenHostUnreachable while it is down, and the next command reconnects once it is back' {
             Connect-Alias dom0-direct | Out-Null
             Stop-TestHostSshd -Host $direct -KillSessions

@@ -154,12 +154,30 @@ public sealed class OpenSshTransport : IHostTransport
         var input = command.StandardInput is null ? null : new System.Text.UTF8Encoding(false).GetBytes(command.StandardInput);
         try
         {
-            return await ChildProcess.RunAsync(OpenSshClient.StartInfo(Workspace().Args.Command(command.CommandLine)), input, sink, progress,
-                _info.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            return await WhileChannelRefusedAsync(
+                () => ChildProcess.RunAsync(OpenSshClient.StartInfo(Workspace().Args.Command(command.CommandLine)), input, sink, progress,
+                    _info.CommandTimeout, cancellationToken),
+                outcome => outcome.ExitCode == ClientFailed && SshFailure.IsChannelRefused(outcome.StdErr), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             throw ConnectFailures.CommandTimedOut(_info, command, streaming: sink is not null);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> again, after a growing pause, while sshd refuses the master another channel (all of
+    /// its MaxSessions are in use): nothing ran, so the request waits for a channel as it would for a slot, up to the
+    /// command timeout.
+    /// </summary>
+    private async Task<T> WhileChannelRefusedAsync<T>(Func<Task<T>> attempt, Func<T, bool> refused, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var pause = TimeSpan.FromMilliseconds(20); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond)))
+        {
+            var result = await attempt().ConfigureAwait(false);
+            if (!refused(result) || watch.Elapsed + pause > _info.CommandTimeout) return result;
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -195,7 +213,8 @@ public sealed class OpenSshTransport : IHostTransport
         SftpSession? session = null;
         try
         {
-            session = await SftpSession.StartAsync(OpenSshClient.StartInfo(Workspace().Args.Subsystem("sftp")), cancellationToken).ConfigureAwait(false);
+            session = await WhileChannelRefusedAsync(() => StartSftpAsync(cancellationToken), s => s is null, cancellationToken).ConfigureAwait(false)
+                ?? throw new IOException("sshd refused the master another channel for sftp until the command timeout (MaxSessions).");
             await copy(session).ConfigureAwait(false);
         }
         catch (IOException e)
@@ -215,6 +234,13 @@ public sealed class OpenSshTransport : IHostTransport
         {
             if (session is not null) await session.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>An sftp session, or null when sshd refused the channel (see <see cref="WhileChannelRefusedAsync"/>).</summary>
+    private async Task<SftpSession?> StartSftpAsync(CancellationToken cancellationToken)
+    {
+        try { return await SftpSession.StartAsync(OpenSshClient.StartInfo(Workspace().Args.Subsystem("sftp")), cancellationToken).ConfigureAwait(false); }
+        catch (IOException e) when (SshFailure.IsChannelRefused(e.Message)) { return null; }
     }
 
     private static bool ProcessLives(int pid)

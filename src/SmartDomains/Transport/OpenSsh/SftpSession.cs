@@ -26,6 +26,7 @@ public sealed class SftpSession : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<(byte Type, byte[] Body)>> _pending = new();
     private readonly StringBuilder _stderr = new();
     private Task _reader = Task.CompletedTask;
+    private readonly Task _stderrRead;
     private int _nextId;
     private volatile Exception? _ended;
 
@@ -34,7 +35,7 @@ public sealed class SftpSession : IAsyncDisposable
         _process = process;
         _toServer = process.StandardInput.BaseStream;
         _fromServer = process.StandardOutput.BaseStream;
-        _ = CollectStderrAsync();
+        _stderrRead = CollectStderrAsync();
     }
 
     /// <summary>What ssh wrote on stderr so far (why a session ended early).</summary>
@@ -189,6 +190,8 @@ public sealed class SftpSession : IAsyncDisposable
         try { await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
         catch (OperationCanceledException) { ChildProcess.Kill(_process); }
         try { await _reader.ConfigureAwait(false); } catch (Exception) { /* its failure was handed to the requests */ }
+        // ssh's last words (why a channel was refused, say) end with it.
+        await Task.WhenAny(_stderrRead, Task.Delay(500)).ConfigureAwait(false);
         _process.Dispose();
         _sendGate.Dispose();
     }

@@ -24,6 +24,12 @@ public static class SshFailure
         return SshFailureKind.Unreachable;
     }
 
+    /// <summary>
+    /// True when the master was there but sshd refused it one more channel (MaxSessions, 10 by default): nothing ran, and
+    /// the same request succeeds once another command ends.
+    /// </summary>
+    public static bool IsChannelRefused(string stderr) => Has(stderr, "open refused by peer") || Has(stderr, "administratively prohibited");
+
     /// <summary>The error for a failed master connect. <paramref name="presented"/>: the fingerprint the host showed, if any.</summary>
     public static XenHostException ToException(HostConnectionInfo info, string stderr, string? presented)
     {
