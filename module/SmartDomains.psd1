@@ -16,6 +16,7 @@
         'Get-XenDomain'
         'Invoke-XenCommand'
         'New-XenPool'
+        'Get-XenTemplate'
         'Get-XenDomainConfig'
         'Export-XenPoolDiagram'
         'Start-XenPortal'

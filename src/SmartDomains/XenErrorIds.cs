@@ -35,6 +35,8 @@ public static class XenErrorIds
     public const string PoolFileInvalid = "PoolFileInvalid";
     public const string PoolPlacementFailed = "XenPoolPlacementFailed";
     public const string PoolNotFound = "XenPoolNotFound";
+    /// <summary>Get-XenTemplate -Name without wildcards that no template library or pool file declares.</summary>
+    public const string TemplateNotFound = "XenTemplateNotFound";
     /// <summary>A value the xl.cfg renderer refuses to write (the second line of defence behind PoolFileInvalid).</summary>
     public const string ConfigValueInvalid = "XenConfigValueInvalid";
     public const string DomainNotFound = "XenDomainNotFound";

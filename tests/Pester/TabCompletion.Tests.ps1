@@ -1,6 +1,6 @@
 #Requires -Version 7.4
 # Tab completion as a person meets it, through TabExpansion2: domain, pool and image names from the session's hosts and
-# repositories (prefix or wildcard), narrowed by a -XenHost on the line, never file names, and every enum-like value.
+# repositories, and template names from the libraries (prefix or wildcard), narrowed by a -XenHost on the line, never file names, and every enum-like value.
 Describe 'Tab completion' {
     BeforeAll {
         Import-Module $env:SMARTDOMAINS_MODULE -Force
@@ -98,6 +98,20 @@ Describe 'Tab completion' {
             Texts 'Remove-XenImage -Repository ./repo -Name db' | Should -Be @($image)
             Texts 'Restore-XenImage -Repository repo ' | Should -Be @($image)
             Texts 'Get-XenImage -Repository ./no-such-folder -Name ' | Should -BeNullOrEmpty
+        }
+        finally { Pop-Location }
+    }
+
+    It 'completes template names: the shipped ones, and a pool file''s own once its -Path is on the line' {
+        Texts 'Get-XenTemplate ' | Should -Be @('base', 'batch-worker', 'debian', 'fedora', 'slc', 'small-service')
+        Texts 'Get-XenTemplate -Name *ser*' | Should -Be @('small-service')
+        (Complete 'Get-XenTemplate -Name sl').ToolTip | Should -Be 'slc < base: Scientific Linux CERN 6 for gLite middleware tests, from the slc-6 base image.'
+        Set-Content (Join-Path $root 'glite.json') '{ "name": "glite", "templates": { "glite-ce": { "extends": "slc" } }, "domains": [ { "name": "ce", "extends": "glite-ce" } ] }'
+        Push-Location $root
+        try {
+            Texts 'Get-XenTemplate -Name gl' | Should -BeNullOrEmpty -Because 'no -Path names the pool file yet'
+            Texts 'Get-XenTemplate -Path ./glite.json -Name gl' | Should -Be @('glite-ce')
+            (Complete 'Get-XenTemplate -Path glite.json gl').ToolTip | Should -Be 'glite-ce < slc < base'
         }
         finally { Pop-Location }
     }

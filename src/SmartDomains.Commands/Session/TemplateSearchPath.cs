@@ -1,3 +1,5 @@
+using SmartDomains.Portal;
+
 namespace SmartDomains.Commands;
 
 internal static class TemplateSearchPath
@@ -13,5 +15,12 @@ internal static class TemplateSearchPath
                 dirs.AddRange(site.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             return dirs;
         }
+    }
+
+    /// <summary>Every template of the search path, plus those of the given pool files, libraries and folders.</summary>
+    public static TemplateCatalogResult Catalog(IEnumerable<string> paths)
+    {
+        var dirs = Current;
+        return TemplateCatalog.Read(dirs[0], dirs.Skip(1).ToArray(), paths);
     }
 }

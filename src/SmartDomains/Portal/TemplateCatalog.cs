@@ -13,15 +13,21 @@ public static class TemplateCatalog
     /// <param name="searchPath">The site folders ($env:SMARTDOMAINS_TEMPLATE_PATH), after the shipped one.</param>
     /// <param name="folder">The portal's folder: its *.json libraries (recursively) are the last layer, so one of them
     /// overrides a shipped or site template of the same name; the templates of its pool files are listed per pool file.</param>
-    public static TemplateCatalogResult Read(string shippedDir, IReadOnlyList<string> searchPath, string? folder)
+    public static TemplateCatalogResult Read(string shippedDir, IReadOnlyList<string> searchPath, string? folder) =>
+        Read(shippedDir, searchPath, folder is null ? Array.Empty<string>() : new[] { folder });
+
+    /// <param name="paths">JSON files, or folders whose *.json files (recursively) are added: a library is the last layer
+    /// (so it overrides a template of the same name), a pool file adds its own templates, listed with it.</param>
+    public static TemplateCatalogResult Read(string shippedDir, IReadOnlyList<string> searchPath, IEnumerable<string> paths)
     {
+        var files = paths.SelectMany(p => Directory.Exists(p) ? FilesUnder(p) : new[] { Path.GetFullPath(p) });
         var layers = new[] { shippedDir }.Concat(searchPath).Select(Path.GetFullPath).ToArray();
         var sources = new TemplateSources(layers[0], layers[1..]);
         var diagnostics = new PoolDiagnostics();
         var library = new TemplateLibrary(layers, diagnostics);
         library.LoadSearchPath();
         var pools = new List<(string File, JObject Root)>();
-        foreach (var file in FilesUnder(folder))
+        foreach (var file in files.Distinct(StringComparer.Ordinal))
         {
             if (PoolJson.Load(file, diagnostics) is not { } root) continue;
             if (PoolTextValidator.IsPool(root)) pools.Add((file, root));
@@ -64,7 +70,6 @@ public static class TemplateCatalog
         };
     }
 
-    private static IEnumerable<string> FilesUnder(string? folder) =>
-        folder is null || !Directory.Exists(folder) ? Array.Empty<string>()
-            : Directory.EnumerateFiles(Path.GetFullPath(folder), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+    private static IEnumerable<string> FilesUnder(string folder) =>
+        Directory.EnumerateFiles(Path.GetFullPath(folder), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 }

@@ -137,4 +137,23 @@ public sealed class TemplateCatalogTests : IDisposable
         Assert.Contains(result.Templates, t => t.Name == "debian");
         Assert.DoesNotContain(result.Templates, t => t.Name == "x");
     }
+
+    [Fact]
+    public void Files_and_folders_can_be_named_one_by_one_and_a_file_given_twice_is_read_once()
+    {
+        var pool = _files.Write("pools/glite.json", """
+            { "name": "glite", "templates": { "glite-ce": { "extends": "slc", "vcpus": 2 } },
+              "domains": [ { "name": "ce", "extends": "glite-ce" } ] }
+            """);
+        _files.Write("libs/a/web.json", """{ "templates": { "web": { "extends": "debian" } } }""");
+        _files.Write("libs/b/db.json", """{ "templates": { "db": { "extends": "debian" } } }""");
+        var result = TemplateCatalog.Read(PoolFixture.ShippedTemplates, Array.Empty<string>(),
+            new[] { pool, pool, Path.Combine(_files.Root, "libs") });
+        Assert.Empty(result.Errors);
+        var ce = Assert.Single(result.Templates, t => t.Name == "glite-ce");
+        Assert.Equal(pool, ce.Pool);
+        Assert.Equal(new[] { "glite-ce", "slc", "base" }, ce.Chain);
+        Assert.Contains(result.Templates, t => t.Name == "web" && t.Source == "library");
+        Assert.Contains(result.Templates, t => t.Name == "db" && t.Source == "library");
+    }
 }
