@@ -1,7 +1,9 @@
 #Requires -Version 7.4
-# Sync-XenPool over real SSH test hosts: a host that is unreachable during one pass, and two passes started at once.
+# Sync-XenPool over real SSH test hosts: a host that is unreachable during one pass, two passes started at once, and a
+# registered schedule's pass over OpenSSH.
 BeforeDiscovery {
     $script:canRunHosts = $IsLinux -and ((id -u) -eq 0) -and (Test-Path /usr/sbin/sshd)
+    $script:noCrontab = if (-not (Get-Command crontab -CommandType Application -ErrorAction Ignore)) { 'crontab is not installed (apt package cron)' }
 }
 
 Describe 'Sync-XenPool on SSH test hosts' -Skip:(-not $canRunHosts) {
@@ -70,5 +72,41 @@ Describe 'Sync-XenPool on SSH test hosts' -Skip:(-not $canRunHosts) {
             @($g.Group | Where-Object Action -eq 'Restarted').Count | Should -Be 1 -Because "$($g.Name) is restarted by one pass only"
         }
         Running | Should -Be @('s01', 's02', 's11', 's12')
+    }
+
+    It 'a schedule registered over OpenSSH runs its pass with only the ssh config, as cron runs it, and leaves no ssh behind' -Skip:([bool]$noCrontab) {
+        $saved = $env:XDG_STATE_HOME, $env:XDG_CONFIG_HOME
+        $env:XDG_STATE_HOME = Join-Path $work 'state'
+        $env:XDG_CONFIG_HOME = Join-Path $work 'config'
+        # The key, the user, the port and the known hosts live in the ssh config only: the runbook names none of them.
+        $config = Join-Path $work 'sched_ssh_config'
+        $set | ForEach-Object {
+            "Host $($_.Address)`n  User root`n  Port $($_.Port)`n  IdentityFile $($_.ClientKeyFile)`n  IdentitiesOnly yes`n  UserKnownHostsFile $known`n  StrictHostKeyChecking yes"
+        } | Set-Content $config
+        Invoke-XenCommand -Host $names[0] destroy s01 | Out-Null
+        $name = "sds-openssh-$PID"
+        $s = Register-XenPoolSchedule -Path $pool -Name $name -Every 1h -Kind Cron -XenHost $names -Transport OpenSSH -SshConfigFile $config
+        try {
+            $lines = @(& crontab -l)
+            $job = $lines[[array]::IndexOf($lines, ($lines | Where-Object { $_ -match "^# SmartDomains schedule $name " })) + 1]
+            $job | Should -Match ([regex]::Escape($s.Runbook))
+            Get-Content -Raw $s.Runbook | Should -Match ([regex]::Escape("-Transport OpenSSH -SshConfigFile '$config'"))
+            # What cron would run: the line's command after its five time fields, by sh.
+            $command = ($job -split '\s+', 6)[5]
+            & sh -c $command
+            $LASTEXITCODE | Should -Be 0 -Because (Get-Content $s.LogPath -Raw -ErrorAction Ignore)
+        }
+        finally {
+            Unregister-XenPoolSchedule -Name $name
+            $env:XDG_STATE_HOME, $env:XDG_CONFIG_HOME = $saved
+        }
+        $line = Get-Content $s.LogPath | Select-Object -Last 1 | ConvertFrom-Json
+        $line.errors | Should -BeNullOrEmpty
+        $line.result | Should -Be 'Clean'
+        $line.counts.Restarted | Should -Be 1
+        $line.counts.None | Should -Be 3
+        Running | Should -Be @('s01', 's02', 's11', 's12')
+        $left = @(Get-Process ssh -ErrorAction Ignore | Where-Object { $a = $_.CommandLine; $set.Address | Where-Object { $a -match [regex]::Escape($_) } })
+        $left | Should -BeNullOrEmpty -Because 'the runbook''s masters end with its process'
     }
 }

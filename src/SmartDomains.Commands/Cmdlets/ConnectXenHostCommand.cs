@@ -195,9 +195,7 @@ public sealed class ConnectXenHostCommand : XenCmdlet
     private void CheckTransport()
     {
         var config = SshConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(SshConfigFile);
-        if (config is not null && !File.Exists(config))
-            ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The ssh config file '{config}' (-SshConfigFile) does not exist.", config),
-                XenErrorIds.SshConfigInvalid, ErrorCategory.ObjectNotFound, config));
+        if (SshConfigFileErrors.Missing(config) is { } missing) ThrowTerminatingError(missing);
         if (Transport != HostTransport.OpenSSH) return;
         string? refusal = null;
         if (Credential is not null)

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SmartDomains.Commands.Arguments;
 using SmartDomains.Commands.Completers;
+using SmartDomains.Hosts;
 using SmartDomains.Pools;
 using SmartDomains.Schedules;
 
@@ -52,6 +53,13 @@ public sealed class RegisterXenPoolScheduleCommand : XenCmdlet
     [Parameter(ParameterSetName = SshSet)]
     [ValidateNotNullOrEmpty]
     public string? KnownHostsFile { get; set; }
+
+    [Parameter(ParameterSetName = SshSet)]
+    public HostTransport Transport { get; set; } = HostTransport.SshNet;
+
+    [Parameter(ParameterSetName = SshSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SshConfigFile { get; set; }
 
     [Parameter(ParameterSetName = EmulatorSet, Mandatory = true)]
     public SwitchParameter Emulator { get; set; }
@@ -141,9 +149,17 @@ public sealed class RegisterXenPoolScheduleCommand : XenCmdlet
                 XenErrorIds.HostKeyPolicyInvalid, ErrorCategory.InvalidArgument, HostKeyPolicy.Text));
         return new ScheduleConnection
         {
-            Hosts = XenHost, Port = Port, User = User, KeyFile = Resolve(KeyFile), HostKeyPolicy = HostKeyPolicy?.Policy,
-            KnownHostsFile = Resolve(KnownHostsFile),
+            Hosts = XenHost, Port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : null, User = User, KeyFile = Resolve(KeyFile), HostKeyPolicy = HostKeyPolicy?.Policy,
+            KnownHostsFile = Resolve(KnownHostsFile), Transport = Transport, SshConfigFile = ExistingSshConfig(),
         };
+    }
+
+    /// <summary>A missing ssh config would fail every pass unattended: it is refused now, as Connect-XenHost refuses it.</summary>
+    private string? ExistingSshConfig()
+    {
+        var config = Resolve(SshConfigFile);
+        if (SshConfigFileErrors.Missing(config) is { } missing) ThrowTerminatingError(missing);
+        return config;
     }
 
     private string? Resolve(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);

@@ -1,19 +1,23 @@
 namespace SmartDomains.Schedules;
 
 /// <summary>
-/// How a runbook connects: SSH hosts with a key file (never a password or the key itself), or emulated hosts under a
-/// root. Rendered as the runbook's one Connect-XenHost line.
+/// How a runbook connects: SSH hosts with a key file (never a password or the key itself) over SSH.NET or the system's
+/// OpenSSH (which reads the user's ssh config), or emulated hosts under a root. Rendered as the runbook's one
+/// Connect-XenHost line.
 /// </summary>
 public sealed class ScheduleConnection
 {
     public bool Emulator { get; init; }
     public required IReadOnlyList<string> Hosts { get; init; }
     public string? EmulatorRoot { get; init; }
-    public int Port { get; init; } = 22;
+    /// <summary>Null: not given, so Connect-XenHost takes the ssh config's Port, or 22.</summary>
+    public int? Port { get; init; }
     public string? User { get; init; }
     public string? KeyFile { get; init; }
     public Hosts.HostKeyPolicy? HostKeyPolicy { get; init; }
     public string? KnownHostsFile { get; init; }
+    public SmartDomains.Hosts.HostTransport Transport { get; init; } = SmartDomains.Hosts.HostTransport.SshNet;
+    public string? SshConfigFile { get; init; }
 
     public void Validate()
     {
@@ -23,6 +27,8 @@ public sealed class ScheduleConnection
         if (EmulatorRoot is not null) ScheduleValues.AbsolutePath("-EmulatorRoot", EmulatorRoot);
         if (KeyFile is not null) ScheduleValues.AbsolutePath("-KeyFile", KeyFile);
         if (KnownHostsFile is not null) ScheduleValues.AbsolutePath("-KnownHostsFile", KnownHostsFile);
+        if (SshConfigFile is not null) ScheduleValues.AbsolutePath("-SshConfigFile", SshConfigFile);
+        if (!Enum.IsDefined(Transport)) throw ScheduleInterval.Invalid($"-Transport {(int)Transport} is not a transport.");
         if (User is not null) ScheduleValues.User("-User", User);
         if (Port is < 1 or > 65535) throw ScheduleInterval.Invalid($"-Port {Port} is not a TCP port.");
     }
@@ -34,11 +40,15 @@ public sealed class ScheduleConnection
         var hosts = string.Join(", ", Hosts.Select(q));
         if (Emulator)
             return $"Connect-XenHost -Emulator -Name {hosts}" + (EmulatorRoot is null ? "" : $" -EmulatorRoot {q(EmulatorRoot)}");
-        var line = $"Connect-XenHost -ComputerName {hosts} -Port {Port}";
+        var line = $"Connect-XenHost -ComputerName {hosts}";
+        if (Port is not null) line += $" -Port {Port}";
         if (User is not null) line += $" -User {q(User)}";
         if (KeyFile is not null) line += $" -KeyFile {q(KeyFile)}";
         if (HostKeyPolicy is not null) line += $" -HostKeyPolicy {q(HostKeyPolicy.ToString())}";
         if (KnownHostsFile is not null) line += $" -KnownHostsFile {q(KnownHostsFile)}";
+        // SSH.NET is Connect-XenHost's default, so a runbook names only the other transport.
+        if (Transport != SmartDomains.Hosts.HostTransport.SshNet) line += $" -Transport {Transport}";
+        if (SshConfigFile is not null) line += $" -SshConfigFile {q(SshConfigFile)}";
         return line;
     }
 }

@@ -26,6 +26,31 @@ public sealed class ScheduleRenderingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_OpenSSH_runbook_names_its_transport_and_ssh_config_and_an_SSH_NET_one_neither()
+    {
+        var openSsh = new ScheduleConnection
+        {
+            Hosts = new[] { "dom0-a", "dom0-b" }, Transport = HostTransport.OpenSSH, SshConfigFile = "/etc/sd/it's ssh_config",
+        };
+        openSsh.Validate();
+        Assert.Equal("Connect-XenHost -ComputerName 'dom0-a', 'dom0-b' -Transport OpenSSH -SshConfigFile '/etc/sd/it''s ssh_config'",
+            openSsh.ConnectCommand());
+        var sshNet = new ScheduleConnection { Hosts = new[] { "dom0-a" } };
+        Assert.DoesNotContain("-Transport", sshNet.ConnectCommand());
+        Assert.DoesNotContain("-SshConfigFile", sshNet.ConnectCommand());
+        // No -Port unless one was given: the ssh config's Port must not be overridden by a default.
+        Assert.DoesNotContain("-Port", sshNet.ConnectCommand());
+    }
+
+    [Theory]
+    [InlineData("ssh_config")] [InlineData("/etc/a\nb")] [InlineData("/etc/../root/.ssh/config")]
+    public void A_relative_or_hostile_ssh_config_path_is_refused(string path)
+    {
+        var connection = new ScheduleConnection { Hosts = new[] { "dom0-a" }, Transport = HostTransport.OpenSSH, SshConfigFile = path };
+        Assert.Throws<ScheduleException>(connection.Validate);
+    }
+
+    [Fact]
     public void The_runbook_passes_the_repositories_on_to_sync_and_test()
     {
         var spec = ScheduleFixture.Spec("/tmp/r");
