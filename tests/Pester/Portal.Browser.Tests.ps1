@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 # The portal in a real browser (Debian's chromium, headless, driven by Selenium through chromedriver), on emulated hosts:
 # a shipped template, a pool written with a mistake and its error at its line, the fix, the plan picture, Start until the
-# domains are alive, Clear until the hosts are empty; two tabs saving one file; no token, and paths that climb out.
+# domains are alive, Save into a repository and its images listed, Sync and Stop, Clear until the hosts are empty; two tabs saving one file; no token, and paths that climb out.
 # Screenshots land in out/test-artifacts/portal/.
 BeforeDiscovery {
     Import-Module "$PSScriptRoot/../Tools/TestBrowser.psm1" -Force
@@ -105,6 +105,34 @@ Describe 'The portal in a browser' -Skip:(-not $canRunBrowser) {
         (Find 'run-log').Text | Should -Match 'Alive'
         Save-TestScreenshot $browser 'run-start' | Should -Exist
         (Get-XenDomain -Name www, app).State | ForEach-Object { $_ | Should -BeIn 'Running', 'Blocked' }
+    }
+
+    It 'Save puts every domain of the pool in the repository typed, and the Images tab lists them' {
+        New-Item -ItemType Directory -Force (Join-Path $folder 'saved') | Out-Null
+        (Find 'run-repository').SendKeys('saved')
+        $whatIf = Invoke-Run save
+        $whatIf | Should -Match 'www'
+        $whatIf | Should -Match 'app'
+        (Find 'run-state').GetAttribute('data-state') | Should -Be 'Completed' -Because (Find 'run-log').Text
+        $saved = @(Get-XenImage -Repository (Join-Path $folder 'saved'))
+        $saved.Domain | Sort-Object | Should -Be @('app', 'www')
+        (Find 'tab-images').Click()
+        (Find 'images-repository').SendKeys('saved')
+        (Find 'images-list-button').Click()
+        foreach ($image in $saved) { Wait-TestElement $browser "#images-table tr[data-name='$($image.Name)']" | Out-Null }
+        Save-TestScreenshot $browser 'images' | Should -Exist
+        (Find 'tab-run').Click()
+    }
+
+    It 'Sync starts what the pool file says should run, and Stop shuts the pool down' {
+        # The save took the domains off their hosts; Sync puts them back as the pool file describes.
+        @(Get-XenDomain -Name www, app -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+        Invoke-Run sync | Should -Match 'www|app'
+        (Find 'run-state').GetAttribute('data-state') | Should -Be 'Completed' -Because (Find 'run-log').Text
+        (Get-XenDomain -Name www, app).State | ForEach-Object { $_ | Should -BeIn 'Running', 'Blocked' }
+        Invoke-Run stop | Should -Match 'www|app'
+        (Find 'run-state').GetAttribute('data-state') | Should -Be 'Completed' -Because (Find 'run-log').Text
+        @(Get-XenDomain -Name www, app -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
     }
 
     It 'Clear leaves the hosts empty, and the Hosts view shows it' {
