@@ -213,7 +213,7 @@ function Enable-TestHostKerberos {
     .SYNOPSIS
     Lets the host's sshd accept Kerberos (gssapi-with-mic) logins of the KDC's realm: a host/NAME@REALM principal and its
     keytab in the host's Dir, GSSAPIAuthentication and LogLevel VERBOSE in sshd_config, KRB5_CONFIG and KRB5_KTNAME in
-    sshd's environment, and sshd restarted. Works for a host behind a bastion too: sshd needs only its keytab, never the KDC.
+    sshd's environment, and sshd restarted. sshd needs only its keytab, never the KDC: only the client must reach that.
     .NOTES
     sshd checks that the client asked for host/<its hostname>, and the host's hostname is its Name: point ssh at that
     principal with GSSAPIServerIdentity NAME in the client's ssh config.
