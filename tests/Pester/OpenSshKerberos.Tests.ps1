@@ -14,7 +14,7 @@ BeforeDiscovery {
 Describe 'The OpenSSH transport with Kerberos (GSSAPI)' -Skip:(-not $canRunHosts) {
     if ($noKdc) {
         # One line says why, instead of one skipped line per test.
-        It 'needs a test KDC: <Why>' -ForEach @(@{ Why = $noKdc }) { Set-ItResult -Skipped -Because $Why }
+        It 'logs in with a Kerberos ticket from a test KDC' -ForEach @(@{ Why = $noKdc }) { Set-ItResult -Skipped -Because $Why }
         return
     }
 
