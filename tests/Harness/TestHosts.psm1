@@ -18,10 +18,13 @@ function Invoke-NativeCommand {
         [Parameter(Mandatory)][string] $FilePath,
         [string[]] $ArgumentList = @(),
         [switch] $AllowFailure,
-        [int] $TimeoutSec = 120
+        [int] $TimeoutSec = 120,
+        # Extra environment variables for the program (e.g. KRB5_CONFIG of a test KDC), on top of this process's.
+        [System.Collections.IDictionary] $Environment = @{}
     )
     $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
     foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.RedirectStandardInput = $true
@@ -228,6 +231,9 @@ function New-TestHostObject {
         AnchorPid          = $null
         SshdConfig         = Join-Path $Dir 'sshd_config'
         SshdLog            = Join-Path $Dir 'sshd.log'
+        # Variables sshd starts with (Enable-TestHostKerberos: KRB5_CONFIG, KRB5_KTNAME), and the host's GSSAPI principal.
+        SshdEnvironment    = [ordered]@{}
+        KerberosPrincipal  = $null
         EtcXen             = Join-Path $fs 'etc-xen'
         VarLibXen          = $varLibXen
         StateDir           = Join-Path $fs 'var-lib-smartdomains'
@@ -248,8 +254,13 @@ function New-TestHostObject {
 }
 
 function Write-SshdConfig {
-    param([Parameter(Mandatory)] $TestHost)
+    param(
+        [Parameter(Mandatory)] $TestHost,
+        # Also accept GSSAPI (Kerberos) logins, and log at VERBOSE, which names the client's principal.
+        [switch] $Gssapi
+    )
     $d = $TestHost.Dir
+    $gssapiLines = if ($Gssapi) { "`nGSSAPIAuthentication yes`nGSSAPIStrictAcceptorCheck yes`nLogLevel VERBOSE" } else { '' }
     @"
 Port $($TestHost.Port)
 ListenAddress $($TestHost.Address)
@@ -265,7 +276,7 @@ MaxSessions 64
 MaxStartups 64:30:128
 PrintMotd no
 PrintLastLog no
-Subsystem sftp internal-sftp
+Subsystem sftp internal-sftp$gssapiLines
 "@ | Set-Content -Path $TestHost.SshdConfig
 }
 
@@ -365,7 +376,8 @@ function Start-SshdProcess {
     param([Parameter(Mandatory)] $TestHost)
     $null = Invoke-NativeCommand /usr/sbin/sshd '-t', '-f', $TestHost.SshdConfig
     Remove-Item -LiteralPath (Join-Path $TestHost.Dir 'sshd.pid') -ErrorAction Ignore
-    $null = Invoke-Helper 'sshd', $TestHost.AnchorPid, $TestHost.SshdConfig, $TestHost.SshdLog
+    $environment = foreach ($k in $TestHost.SshdEnvironment.Keys) { "$k=$($TestHost.SshdEnvironment[$k])" }
+    $null = Invoke-Helper (@('sshd', $TestHost.AnchorPid, $TestHost.SshdConfig, $TestHost.SshdLog) + @($environment))
 }
 
 # sshd writes its PidFile after it listens; then confirm with a TCP connect from the root namespace.
@@ -387,11 +399,12 @@ function Wait-SshdReady {
     throw "sshd of $($TestHost.Name) did not come up on $($TestHost.Address):$($TestHost.Port). Log:`n$log"
 }
 
-# The port as the host's network sees it: from this namespace, or from its gateway's for a host behind one.
+# The port (sshd's unless -Port) as the host's network sees it: from this namespace, or from its gateway's for a host
+# behind one.
 function Test-HostPort {
-    param([Parameter(Mandatory)] $TestHost)
-    if (-not $TestHost.GatewayNamespace) { return Test-TcpPort $TestHost.Address $TestHost.Port 200 }
-    $probe = "exec 3<>/dev/tcp/$($TestHost.Address)/$($TestHost.Port)"
+    param([Parameter(Mandatory)] $TestHost, [int] $Port = $TestHost.Port)
+    if (-not $TestHost.GatewayNamespace) { return Test-TcpPort $TestHost.Address $Port 200 }
+    $probe = "exec 3<>/dev/tcp/$($TestHost.Address)/$Port"
     (Invoke-NativeCommand ip 'netns', 'exec', $TestHost.GatewayNamespace, 'timeout', '1', 'bash', '-c', $probe -AllowFailure).ExitCode -eq 0
 }
 
@@ -783,7 +796,10 @@ function New-TestClientKey {
 
 #endregion
 
+# A test KDC and Kerberos logins (Start-TestKdc, Enable-TestHostKerberos...): its own file, in this module's scope.
+. (Join-Path $PSScriptRoot 'TestKerberos.ps1')
+
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
     Invoke-TestHostShell, Get-TestHostSnapshot, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
-    Test-NativeEmulator
+    Test-NativeEmulator, Start-TestKdc, Stop-TestKdc, New-TestKerberosPrincipal, New-TestKerberosTicket, Enable-TestHostKerberos

@@ -6,7 +6,10 @@
 #   testhost.sh up-behind NS IDX GW MOUNT...  the same, but the .1 side of the veth sits in namespace GW (a bastion
 #                                      host), and this namespace gets an unreachable route for 10.231.IDX.0/24: only
 #                                      GW reaches the host, and nothing for it leaves the machine.
-#   testhost.sh sshd HOLDER CONFIG LOG start sshd inside the holder's mount+net namespace (detached)
+#   testhost.sh sshd HOLDER CONFIG LOG [NAME=VALUE...]  start sshd inside the holder's mount+net namespace (detached),
+#                                      with those variables in its environment (a test realm's KRB5_CONFIG, KRB5_KTNAME)
+#   testhost.sh kdc HOLDER PIDFILE LOG NAME=VALUE...  start krb5kdc the same way (KRB5_CONFIG, KRB5_KDC_PROFILE name
+#                                      its realm); it writes PIDFILE once it listens
 #   testhost.sh kill-sessions NS HOLDER kill every sshd in NS except the holder, with its descendants
 #   testhost.sh kill PID...            TERM, then KILL after ~1 s
 #   testhost.sh watch OWNER TICKS LOG CMD...  detached watchdog: once process OWNER (with start time
@@ -70,8 +73,14 @@ mount_all() { # HOLDER MOUNT...
     done
 }
 
-sshd_start() { # HOLDER CONFIG LOG; sshd writes its PidFile once it listens
-    setsid nsenter -t "$1" -m -n -u /usr/sbin/sshd -D -f "$2" -e </dev/null >>"$3" 2>&1 &
+sshd_start() { # HOLDER CONFIG LOG [NAME=VALUE...]; sshd writes its PidFile once it listens
+    holder=$1; config=$2; log=$3; shift 3
+    setsid nsenter -t "$holder" -m -n -u env "$@" /usr/sbin/sshd -D -f "$config" -e </dev/null >>"$log" 2>&1 &
+}
+
+kdc_start() { # HOLDER PIDFILE LOG NAME=VALUE...; -n: stay in the foreground, so the PID is the one we kill
+    holder=$1; pidfile=$2; log=$3; shift 3
+    setsid nsenter -t "$holder" -m -n -u env "$@" /usr/sbin/krb5kdc -n -P "$pidfile" </dev/null >>"$log" 2>&1 &
 }
 
 descendants() { # PID... -> those PIDs and all their descendants
@@ -155,7 +164,8 @@ case $cmd in
         pid=$(holder_start "$ns")
         mount_all "$pid" "$@"
         echo "$pid" ;;
-    sshd) [ $# -eq 3 ] || die "usage: sshd HOLDER CONFIG LOG"; sshd_start "$@" ;;
+    sshd) [ $# -ge 3 ] || die "usage: sshd HOLDER CONFIG LOG [NAME=VALUE...]"; sshd_start "$@" ;;
+    kdc) [ $# -ge 3 ] || die "usage: kdc HOLDER PIDFILE LOG NAME=VALUE..."; kdc_start "$@" ;;
     kill-sessions) [ $# -eq 2 ] || die "usage: kill-sessions NS HOLDER"; kill_sessions "$@" ;;
     kill) kill_pids "$@" ;;
     watch)

@@ -5,6 +5,9 @@
 BeforeDiscovery {
     # The harness makes network namespaces and runs sshd: root and openssh-server (the test command installs it as root).
     $script:canRunHosts = $IsLinux -and ((id -u) -eq 0) -and (Test-Path /usr/sbin/sshd)
+    # A test KDC needs MIT Kerberos' KDC, kadmin.local and client tools (krb5-kdc, krb5-admin-server, krb5-user).
+    $script:canRunKdc = $canRunHosts -and -not ('/usr/sbin/krb5kdc', '/usr/sbin/kdb5_util', '/usr/sbin/kadmin.local', '/usr/bin/kinit' |
+        Where-Object { -not (Test-Path $_) })
 }
 
 BeforeAll {
@@ -235,6 +238,78 @@ Describe 'New-TestKnownHostsFile' -Skip:(-not $canRunHosts) {
         $fake = [pscustomobject]@{ Address = '10.231.9.2'; Port = 2222; HostPublicKeyLine = 'ssh-ed25519 AAAAtest'; Dir = $script:Set[0].Dir }
         $path = New-TestKnownHostsFile -Hosts $fake -Path (Join-Path $script:Set[0].Dir 'kh-port')
         Get-Content $path | Should -Be '[10.231.9.2]:2222 ssh-ed25519 AAAAtest'
+    }
+}
+
+Describe 'A test KDC' -Skip:(-not $canRunKdc) {
+    BeforeAll {
+        $script:KdcHosts = Start-TestHostSet -Count 2 -EmulatorDir $script:EmulatorDir -Prefix sdtk
+        $script:KdcKnownHosts = New-TestKnownHostsFile -Hosts $script:KdcHosts
+        $script:MachineKrb5 = if (Test-Path /etc/krb5.conf) { (Get-FileHash /etc/krb5.conf).Hash }
+        function Get-KdcState($Kdc) {
+            $stat = Get-Content "/proc/$($Kdc.Pid)/stat" -ErrorAction Ignore
+            if ($stat) { $stat -replace '^.*\) (\S).*$', '$1' }
+        }
+    }
+    AfterAll { Stop-TestHostSet -Hosts $script:KdcHosts }
+
+    It 'runs krb5kdc in the host''s namespace on its address only, and leaves the machine''s krb5.conf alone' {
+        $h = $script:KdcHosts[0]
+        $kdc = Start-TestKdc -TestHost $h
+        try {
+            (Get-KdcState $kdc) | Should -Not -BeIn @($null, 'Z')
+            (& readlink "/proc/$($kdc.Pid)/ns/net") | Should -Be (& readlink "/proc/$($h.AnchorPid)/ns/net")
+            $listening = @(& ip netns exec $h.Namespace ss -H -lntu | Where-Object { $_ -match ':88\s' })
+            $listening.Count | Should -Be 2 -Because 'one UDP and one TCP socket'
+            $listening | ForEach-Object { $_ | Should -Match "\s$([regex]::Escape($h.Address)):88\s" }
+            $user = New-TestKerberosPrincipal -Kdc $kdc -Name root
+            $env:KRB5_CONFIG = $user.Krb5Config
+            ((& klist -c $user.CredentialCache) -join "`n") | Should -Match 'Default principal: root@SMARTDOMAINS\.TEST'
+            $machine = if (Test-Path /etc/krb5.conf) { (Get-FileHash /etc/krb5.conf).Hash }
+            $machine | Should -Be $script:MachineKrb5
+        }
+        finally {
+            $env:KRB5_CONFIG = $null
+            Stop-TestKdc -Kdc $kdc
+        }
+    }
+
+    It 'Enable-TestHostKerberos: plain ssh logs in with the ticket and no key (gssapi-with-mic)' {
+        $h = $script:KdcHosts[0]
+        $kdc = Start-TestKdc -TestHost $h
+        try {
+            $user = New-TestKerberosPrincipal -Kdc $kdc
+            Enable-TestHostKerberos -TestHost $h -Kdc $kdc
+            $h.KerberosPrincipal | Should -Be "host/$($h.Name)@SMARTDOMAINS.TEST"
+            $env:KRB5_CONFIG = $user.Krb5Config
+            $env:KRB5CCNAME = $user.CredentialCache
+            $out = & ssh -F /dev/null -o BatchMode=yes -o PubkeyAuthentication=no -o IdentityAgent=none -o GSSAPIAuthentication=yes `
+                -o GSSAPIServerIdentity=$($h.Name) -o UserKnownHostsFile=$script:KdcKnownHosts -o StrictHostKeyChecking=yes "root@$($h.Address)" hostname 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because "$out"
+            $out | Should -Be $h.Name
+            @(Get-Content $h.SshdLog | Where-Object { $_ -match '^Accepted ' })[-1] | Should -Match '^Accepted gssapi-with-mic for root '
+        }
+        finally {
+            $env:KRB5_CONFIG = $null
+            $env:KRB5CCNAME = $null
+            Stop-TestKdc -Kdc $kdc
+        }
+    }
+
+    It 'Stop-TestKdc kills krb5kdc and removes its files; safe to repeat' {
+        $kdc = Start-TestKdc -TestHost $script:KdcHosts[1]
+        Stop-TestKdc -Kdc $kdc
+        { Stop-TestKdc -Kdc $kdc } | Should -Not -Throw
+        Test-Path $kdc.Dir | Should -BeFalse
+        & ps -e -o stat= -o args= | Where-Object { $_ -notmatch '^Z' -and $_.Contains($kdc.PidFile) } | Should -BeNullOrEmpty
+    }
+
+    It 'Stop-TestHostSet alone takes a KDC that was never stopped with it' {
+        $h = $script:KdcHosts[1]
+        $kdc = Start-TestKdc -TestHost $h
+        Stop-TestHostSet -Hosts $h
+        Test-Path $kdc.Dir | Should -BeFalse
+        (Get-KdcState $kdc) | Should -BeIn @($null, '', 'Z')
     }
 }
 

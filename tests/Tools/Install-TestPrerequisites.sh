@@ -6,7 +6,7 @@
 need=''
 check() {
     missing=''
-    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck clang zlib1g-dev cron systemd chromium chromium-driver; do
+    for p in openssh-server libxenmisc4.17 zstd qemu-utils shellcheck clang zlib1g-dev cron systemd chromium chromium-driver krb5-kdc krb5-admin-server krb5-user; do
         case $p in
             openssh-server) t='[ -x /usr/sbin/sshd ]'; w='the SSH test hosts' ;;
             libxenmisc4.17) t='[ -e /usr/lib/x86_64-linux-gnu/libxlutil.so.4.17 ]'; w="Xen's libxlutil as the xl.cfg referee" ;;
@@ -19,6 +19,10 @@ check() {
             systemd) t='command -v systemd-analyze'; w='systemd-analyze verify on the rendered schedule units' ;;
             chromium) t='[ -x /usr/bin/chromium ]'; w="the portal's tests in a real, headless browser" ;;
             chromium-driver) t='[ -x /usr/bin/chromedriver ]'; w='Selenium driving chromium in those tests' ;;
+            krb5-kdc) t='[ -x /usr/sbin/krb5kdc ] && [ -x /usr/sbin/kdb5_util ]'; w='a test KDC for Kerberos (GSSAPI) logins over OpenSSH' ;;
+            # Debian ships kadmin.local, which adds the test realm's principals without kadmind, in this package.
+            krb5-admin-server) t='[ -x /usr/sbin/kadmin.local ]'; w="adding the test KDC's principals (kadmin.local)" ;;
+            krb5-user) t='command -v kinit && command -v kdestroy'; w='tickets for the Kerberos tests (kinit, kdestroy)' ;;
         esac
         if ! sh -c "$t" >/dev/null 2>&1; then missing="$missing $p"; [ "$1" = report ] && echo "missing: $p (for $w)"; fi
     done

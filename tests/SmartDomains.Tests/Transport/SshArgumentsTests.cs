@@ -38,6 +38,38 @@ public sealed class SshArgumentsTests : IDisposable
     }
 
     [Fact]
+    public void The_master_leaves_the_login_methods_to_the_config_so_a_Kerberos_ticket_logs_in_as_in_a_terminal()
+    {
+        // No method is forced or forbidden: GSSAPIAuthentication (Kerberos), an agent or a certificate work as the config says.
+        var argv = Args(config: "/home/op/cfg").Master();
+        foreach (var option in new[] { "PreferredAuthentications", "PubkeyAuthentication", "GSSAPIAuthentication", "IdentitiesOnly", "IdentityAgent", "IdentityFile" })
+            Assert.Null(Option(argv, option));
+        // BatchMode only stops prompts: gssapi-with-mic asks nothing, so it stays on.
+        Assert.Equal("yes", Option(argv, "BatchMode"));
+    }
+
+    [Fact]
+    public void Every_ssh_inherits_the_ticket_cache_and_realm_from_the_environment()
+    {
+        if (OpenSshClient.Ssh is null) return;   // StartInfo needs an ssh client on PATH
+        var saved = (Environment.GetEnvironmentVariable("KRB5CCNAME"), Environment.GetEnvironmentVariable("KRB5_CONFIG"));
+        Environment.SetEnvironmentVariable("KRB5CCNAME", "FILE:/tmp/sd-test-ccache");
+        Environment.SetEnvironmentVariable("KRB5_CONFIG", "/tmp/sd-test-krb5.conf");
+        try
+        {
+            var psi = OpenSshClient.StartInfo(Args().Master());
+            Assert.Equal("FILE:/tmp/sd-test-ccache", psi.Environment["KRB5CCNAME"]);
+            Assert.Equal("/tmp/sd-test-krb5.conf", psi.Environment["KRB5_CONFIG"]);
+            Assert.Equal("never", psi.Environment["SSH_ASKPASS_REQUIRE"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KRB5CCNAME", saved.Item1);
+            Environment.SetEnvironmentVariable("KRB5_CONFIG", saved.Item2);
+        }
+    }
+
+    [Fact]
     public void Strict_and_AcceptNew_leave_the_config_s_known_hosts_files_alone_unless_one_is_given()
     {
         var strict = Args().Master();
