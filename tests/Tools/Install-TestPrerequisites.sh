@@ -31,8 +31,12 @@ check() {
 check quiet
 if [ -n "$need" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     # shellcheck disable=SC2086 # the package names are fixed words, split on purpose
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need; } >/dev/null 2>&1 ||
-        echo "apt-get could not install:$need"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need; } >/dev/null 2>&1 || {
+        # One package that fails (a service whose start is refused, say) must not keep the others out: each alone.
+        for p in $need; do
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 || echo "apt-get could not install: $p"
+        done
+    }
 fi
 check report
 exit 0
