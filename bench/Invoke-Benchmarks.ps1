@@ -30,6 +30,8 @@ $failed = @()
 foreach ($bench in $Name) {
     Write-Host "== $bench benchmark ($(Get-Date -Format 'yyyy-MM-dd HH:mm:ss'))" -ForegroundColor Cyan
     $started = Get-Date
+    # The machine is shared: its load average (1, 5, 15 min) before and after goes with the figures.
+    $loadBefore = (Get-Content /proc/loadavg -ErrorAction Ignore) -replace '^(\S+ \S+ \S+).*', '$1'
     try {
         $result = @(& (Join-Path $PSScriptRoot "$bench.Bench.ps1") -ModuleDir $ModuleDir)
     }
@@ -41,6 +43,8 @@ foreach ($bench in $Name) {
     $tables = if ($result[0].PSObject.TypeNames -contains 'SmartDomains.BenchTable') { $result } else { @([pscustomobject]@{ Rows = $result; Notes = @() }) }
     $md = [Collections.Generic.List[string]]::new()
     $md.Add("# $bench benchmark ($(Get-Date $started -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC, $([Environment]::ProcessorCount) cores, took $([math]::Round(((Get-Date) - $started).TotalSeconds)) s)")
+    $loadAfter = (Get-Content /proc/loadavg -ErrorAction Ignore) -replace '^(\S+ \S+ \S+).*', '$1'
+    if ($loadBefore) { $md.Add(''); $md.Add("Load average (1, 5, 15 min): $loadBefore at the start, $loadAfter at the end (the bench's own test hosts included).") }
     foreach ($t in $tables) {
         $md.Add('')
         if ($t.PSObject.Properties['Title'] -and $t.Title) { $md.Add("## $($t.Title)"); $md.Add(''); Write-Host $t.Title }
