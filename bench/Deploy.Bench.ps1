@@ -275,7 +275,7 @@ control_path_dir = $ans/cp
         "SmartDomains: $($results['SmartDomains Start-XenPool'][-1].Extra).",
         $(if (-not $SkipOpenSsh) {
             $ossh = Get-Median @($results['SmartDomains Start-XenPool over OpenSSH'].Seconds)
-            "OpenSSH / SSH.NET (Start-XenPool, median seconds) = $(Get-Ratio $ossh $ours) ($([math]::Round($ossh, 2)) s against $([math]::Round($ours, 2)) s); one round trip over OpenSSH (xl list, an ssh client process on the warm master) = $([math]::Round($rttOpenSsh * 1000)) ms against $([math]::Round($rtt * 1000)) ms over SSH.NET. Over OpenSSH: $($results['SmartDomains Start-XenPool over OpenSSH'][-1].Extra); ssh processes: $($script:opensshProcesses -join '; ').",
+            "OpenSSH / SSH.NET (Start-XenPool, median seconds) = $(Get-Ratio $ossh $ours) ($([math]::Round($ossh, 2)) s against $([math]::Round($ours, 2)) s); one round trip over OpenSSH (xl list, an ssh client process on the warm master) = $([math]::Round($rttOpenSsh * 1000)) ms against $([math]::Round($rtt * 1000)) ms over SSH.NET. Over OpenSSH: $($results['SmartDomains Start-XenPool over OpenSSH'][-1].Extra); ssh processes of the bench (pgrep), per run: $($script:opensshProcesses -join '; ').",
             "SmartDomains over OpenSSH, journaled commands (last run, by kind, summed durations): $script:opensshKinds."
         }),
         "SmartDomains' journaled commands (last run, from -LogPath, by kind, with their summed durations): $script:commandKinds.",
