@@ -126,6 +126,29 @@ public static double ChildrenCpuSeconds()
     [pscustomobject]@{ CpuMs = $cpu; WallMs = $wall }
 }
 
+# The ssh client processes on this machine (pgrep -a -x ssh) that belong to the bench: those whose arguments name one of
+# the hosts' addresses as a whole word (per-command clients, `ssh root@ADDRESS` of the baselines, a master before it
+# detaches), and OpenSSH masters whose control socket lies under ControlRoot: a detached master retitles itself
+# "ssh: CONTROLPATH [mux]", which names no host. Other sessions' ssh processes are not counted.
+function Get-BenchSshProcess([object[]] $Hosts, [string] $ControlRoot = '') {
+    $pattern = '(^|\s|@)(' + (($Hosts | ForEach-Object { [regex]::Escape($_.Address) }) -join '|') + ')(\s|$)'
+    if ($ControlRoot) { $pattern = "$pattern|$([regex]::Escape($ControlRoot.TrimEnd('/')))/" }
+    foreach ($line in @(& pgrep -a -x ssh 2>$null)) {
+        $pidText, $cmdline = "$line".Split(' ', 2)
+        if ($cmdline -match $pattern) {
+            [pscustomobject]@{ Pid = [int]$pidText; Master = $cmdline -match '\[mux\]|(^|\s)-N(\s|$)'; CommandLine = $cmdline }
+        }
+    }
+}
+
+# Runs Body with TMPDIR set to Path, where the OpenSSH transport makes its control directories (sd-ssh-*): the bench's
+# masters can then be told from other sessions' by their socket path. Only around Connect-XenHost.
+function Use-BenchTempDir([string] $Path, [scriptblock] $Body) {
+    $old = $env:TMPDIR
+    $env:TMPDIR = $Path
+    try { & $Body } finally { $env:TMPDIR = $old }
+}
+
 # Runs a script in a fresh child pwsh (no profile) and returns its stdout. Every child is the same pwsh as this one.
 function Invoke-ChildPwsh([string] $Command) {
     $exe = [Environment]::ProcessPath

@@ -3,6 +3,8 @@
 # liveness probe from dom0. Baselines, on the same hosts in the same run: (a) a sequential script with one `ssh host ...` per
 # step, (b) the same script with the hosts in parallel (ForEach-Object -Parallel, one worker per host, as xargs -P would),
 # (c) an Ansible playbook (forks = hosts) doing the same steps. The base image reaches each host once in every method.
+# SmartDomains runs over both transports: SSH.NET (the default) and OpenSSH (the system's ssh, one ControlMaster per host,
+# a client process per command); -SkipOpenSsh leaves the OpenSSH row out.
 # SSH connections and exec round trips are counted from sshd's own log (LogLevel VERBOSE), the same way for every method.
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
@@ -10,7 +12,7 @@ param(
     [int] $CreateLatencyMs = 1000, [int] $BootDelayMs = 1000,
     [int] $BaseMiB = 64, [int] $BaseDataMiB = 8,
     [int] $Runs = 1,
-    [switch] $SkipAnsible, [switch] $SkipSequential
+    [switch] $SkipAnsible, [switch] $SkipSequential, [switch] $SkipOpenSsh
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $ModuleDir 'SmartDomains.psd1') -Force
@@ -34,6 +36,7 @@ try {
     $hostStart = $startWatch.Elapsed.TotalSeconds
     Enable-SshdCounting $set
     $known = New-TestKnownHostsFile -Hosts $set -Path (Join-Path $work 'known_hosts')
+    $ctl = (New-Item -ItemType Directory -Force (Join-Path $work 'ctl')).FullName   # the OpenSSH transport's control directories
 
     # The base image: BaseMiB sparse, BaseDataMiB of random data spread over it, in a local image repository.
     $repo = New-Item -ItemType Directory -Force (Join-Path $work 'repo')
@@ -72,12 +75,13 @@ try {
         & $ssh $d.Host $known "for i in `$(seq 1 600); do timeout 1 bash -c 'exec 3<>/dev/tcp/$($d.Ip)/22' 2>/dev/null && exit 0; sleep 0.1; done; exit 1"
     }.ToString()
 
-    function Invoke-Ours([int] $Throttle = 0) {
+    function Invoke-Ours([int] $Throttle = 0, [ValidateSet('SshNet', 'OpenSSH')] [string] $Transport = 'SshNet') {
         $label = if ($Throttle) { "SmartDomains Start-XenPool -ThrottleLimit $Throttle" } else { 'SmartDomains Start-XenPool' }
+        if ($Transport -eq 'OpenSSH') { $label += ' over OpenSSH' }
         $throttleArg = if ($Throttle) { @{ ThrottleLimit = $Throttle } } else { @{} }
         $log = Join-Path $work "ours-$([guid]::NewGuid().ToString('n')).jsonl"
         $before = Get-SshdCounts $set
-        $connect = Measure-Command { $null = $set | ForEach-Object { Connect-XenHost -ComputerName $_.Address -KeyFile $_.ClientKeyFile -KnownHostsFile $known } }
+        $connect = Measure-Command { Use-BenchTempDir $ctl { $null = $set | ForEach-Object { Connect-XenHost -ComputerName $_.Address -KeyFile $_.ClientKeyFile -KnownHostsFile $known -Transport $Transport } } }
         $defs = Get-Domains 'sd' | ForEach-Object { @{ name = $_.Name; extends = 'debian'; memory = 256; disks = @(@{ from = 'base' }); network = @(@{ ip = $_.Ip }); placement = @{ host = $_.Host.Address }; liveness = @{ timeout = '60s'; interval = '100ms' } } }
         $pool = New-XenPool -Definition @{ name = 'bench'; domains = $defs }
         $t = Measure-Command { $r = $pool | Start-XenPool -LogPath $log -ImageRepository $repo @throttleArg }
@@ -107,7 +111,11 @@ try {
             }
             [pscustomobject]@{ Kind = $k; Ms = [double]$_.durationMs }
         } | Group-Object Kind | Sort-Object Count -Descending | ForEach-Object { "$($_.Count) x $($_.Name) ($([math]::Round(($_.Group | Measure-Object Ms -Sum).Sum / 1000, 1)) s summed)" }
-        if (-not $Throttle) {
+        if (-not $Throttle -and $Transport -eq 'OpenSSH') {
+            $script:opensshKinds = $kinds -join '; '
+            Copy-Item $log (Join-Path $PSScriptRoot '../out/bench/Deploy-ours-openssh.jsonl') -ErrorAction Ignore
+        }
+        elseif (-not $Throttle) {
             # When each host was busy: its first storage step to its last domain alive, in seconds from the first record.
             $states = @(Get-Content $log | ConvertFrom-Json | Where-Object event -EQ 'state')
             $t0 = ($states | ForEach-Object { [DateTimeOffset]$_.time } | Measure-Object -Property UtcTicks -Minimum).Minimum
@@ -117,7 +125,11 @@ try {
             $script:commandKinds = $kinds -join '; '
             Copy-Item $log (Join-Path $PSScriptRoot '../out/bench/Deploy-ours.jsonl') -ErrorAction Ignore
         }
+        $masters = @(Get-BenchSshProcess $set $ctl | Where-Object Master).Count
         Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
+        $left = @(Get-BenchSshProcess $set $ctl)
+        if ($left) { Write-Warning "$($left.Count) ssh process(es) to the bench hosts outlived Disconnect-XenHost after '$label': $($left[0].CommandLine)" }
+        if ($Transport -eq 'OpenSSH') { $script:opensshProcesses.Add("$masters masters before Disconnect-XenHost, $($left.Count) ssh processes after") }
         Add-Result $label $t.TotalSeconds $delta "journaled commands (LogPath) $([math]::Round($journaled / $n, 1))/domain; connect $([math]::Round($connect.TotalSeconds, 2)) s (not in Seconds); storage: $methods"
     }
     function Invoke-Sequential {
@@ -208,16 +220,25 @@ control_path_dir = $ans/cp
     $null = Connect-XenHost -ComputerName $set[0].Address -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known
     $rtt = Get-Median @(1..5 | ForEach-Object { (Measure-Command { $null = Invoke-XenCommand -Host $set[0].Address list }).TotalSeconds })
     Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
+    $rttOpenSsh = [double]::NaN
+    $script:opensshProcesses = [Collections.Generic.List[string]]::new()
+    if (-not $SkipOpenSsh) {
+        # The same round trip over the OpenSSH transport: an ssh client process riding the warm master.
+        Use-BenchTempDir $ctl { $null = Connect-XenHost -ComputerName $set[0].Address -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known -Transport OpenSSH }
+        $rttOpenSsh = Get-Median @(1..5 | ForEach-Object { (Measure-Command { $null = Invoke-XenCommand -Host $set[0].Address list }).TotalSeconds })
+        Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost
+    }
 
     Reset-BenchHosts $set
     for ($run = 1; $run -le $Runs; $run++) {
         # Alternate the order each run so that background load from other builds falls on every method alike.
-        $order = @('ours', 'parallel', 'ansible', 'ours-narrow', 'sequential')
+        $order = @('ours', 'parallel', 'ours-openssh', 'ansible', 'ours-narrow', 'sequential')
         if ($run % 2 -eq 0) { [array]::Reverse($order) }
         foreach ($m in $order) {
             Write-Host "  run $run/${Runs}: $m"
             switch ($m) {
                 'ours' { Invoke-Ours }
+                'ours-openssh' { if (-not $SkipOpenSsh) { Invoke-Ours -Transport OpenSSH } }
                 'ours-narrow' { Invoke-Ours -Throttle 8 }   # the default before 2026-12-02
                 'parallel' { Invoke-Parallel }
                 'ansible' { if (-not $SkipAnsible) { Invoke-Ansible } }
@@ -252,14 +273,24 @@ control_path_dir = $ans/cp
         "ours / limit = $(Get-Ratio $ours $limit) (goal 1.2); one round trip (xl list over a warm connection) = $([math]::Round($rtt * 1000)) ms. The emulated xl holds a per-host lock across each create's latency, as xl does, so no method can beat the limit. Without the last boot (the busiest host's creates + one round trip, $([math]::Round($createsOnly, 2)) s) the ratio is $(Get-Ratio $ours $createsOnly).",
         "Connections and round trips are counted from sshd's log (LogLevel VERBOSE: accepted connections, and sessions started for a command or the sftp subsystem) for every method alike. Ansible's ssh ControlMaster reuses its connections.",
         "SmartDomains: $($results['SmartDomains Start-XenPool'][-1].Extra).",
+        $(if (-not $SkipOpenSsh) {
+            $ossh = Get-Median @($results['SmartDomains Start-XenPool over OpenSSH'].Seconds)
+            "OpenSSH / SSH.NET (Start-XenPool, median seconds) = $(Get-Ratio $ossh $ours) ($([math]::Round($ossh, 2)) s against $([math]::Round($ours, 2)) s); one round trip over OpenSSH (xl list, an ssh client process on the warm master) = $([math]::Round($rttOpenSsh * 1000)) ms against $([math]::Round($rtt * 1000)) ms over SSH.NET. Over OpenSSH: $($results['SmartDomains Start-XenPool over OpenSSH'][-1].Extra); ssh processes of the bench (pgrep), per run: $($script:opensshProcesses -join '; ').",
+            "SmartDomains over OpenSSH, journaled commands (last run, by kind, summed durations): $script:opensshKinds."
+        }),
         "SmartDomains' journaled commands (last run, from -LogPath, by kind, with their summed durations): $script:commandKinds.",
         "When each host was busy in SmartDomains' last default run (first state change to last, s from the start; domain sd-H-N is on host H): $script:hostWindows.",
         "Starting the $Hosts test hosts took $([math]::Round($hostStart, 2)) s (not in any figure)."
     )
+    $notes = @($notes | ForEach-Object { $_ } | Where-Object { $_ })
     New-BenchTable -Rows $rows -Notes $notes
 }
 finally {
     Get-XenHost -NoRefresh -ErrorAction Ignore | Disconnect-XenHost -ErrorAction Ignore
+    if ($set) {
+        $left = @(Get-BenchSshProcess $set $ctl)
+        if ($left) { Write-Warning "ssh processes to the bench hosts left after Disconnect-XenHost: $(($left | ForEach-Object { "$($_.Pid) $($_.CommandLine)" }) -join '; ')" }
+    }
     if ($set) { Stop-TestHostSet -Hosts $set }
     Remove-Item -Recurse -Force $work -ErrorAction Ignore
 }

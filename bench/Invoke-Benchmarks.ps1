@@ -8,11 +8,15 @@
     SmartDomains.BenchTable objects (Title, Rows, Notes) from BenchCommon.psm1.
 .EXAMPLE
     dotnet pwsh -NoProfile bench/Invoke-Benchmarks.ps1 -ModuleDir out/SmartDomains/0.1.0 -Name Fleet, Import
+.EXAMPLE
+    dotnet pwsh -NoProfile bench/Invoke-Benchmarks.ps1 -ModuleDir out/SmartDomains/0.1.0 -Name Deploy -Parameters @{ Runs = 3; SkipAnsible = $true; SkipSequential = $true }
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
     [ValidateSet('Emulator', 'Deploy', 'Fleet', 'Scale', 'Save', 'Clone', 'Import')]
-    [string[]] $Name = @('Emulator', 'Deploy', 'Fleet', 'Scale', 'Save', 'Clone', 'Import')
+    [string[]] $Name = @('Emulator', 'Deploy', 'Fleet', 'Scale', 'Save', 'Clone', 'Import'),
+    # Passed on to every benchmark named (e.g. -Name Deploy -Parameters @{ Runs = 3; SkipSequential = $true }).
+    [hashtable] $Parameters = @{}
 )
 $ErrorActionPreference = 'Stop'
 $ModuleDir = (Resolve-Path $ModuleDir).Path
@@ -30,8 +34,10 @@ $failed = @()
 foreach ($bench in $Name) {
     Write-Host "== $bench benchmark ($(Get-Date -Format 'yyyy-MM-dd HH:mm:ss'))" -ForegroundColor Cyan
     $started = Get-Date
+    # The machine is shared: its load average (1, 5, 15 min) before and after goes with the figures.
+    $loadBefore = (Get-Content /proc/loadavg -ErrorAction Ignore) -replace '^(\S+ \S+ \S+).*', '$1'
     try {
-        $result = @(& (Join-Path $PSScriptRoot "$bench.Bench.ps1") -ModuleDir $ModuleDir)
+        $result = @(& (Join-Path $PSScriptRoot "$bench.Bench.ps1") -ModuleDir $ModuleDir @Parameters)
     }
     catch {
         Write-Warning "$bench failed: $_`n$($_.ScriptStackTrace)"
@@ -41,6 +47,9 @@ foreach ($bench in $Name) {
     $tables = if ($result[0].PSObject.TypeNames -contains 'SmartDomains.BenchTable') { $result } else { @([pscustomobject]@{ Rows = $result; Notes = @() }) }
     $md = [Collections.Generic.List[string]]::new()
     $md.Add("# $bench benchmark ($(Get-Date $started -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC, $([Environment]::ProcessorCount) cores, took $([math]::Round(((Get-Date) - $started).TotalSeconds)) s)")
+    $loadAfter = (Get-Content /proc/loadavg -ErrorAction Ignore) -replace '^(\S+ \S+ \S+).*', '$1'
+    if ($loadBefore) { $md.Add(''); $md.Add("Load average (1, 5, 15 min): $loadBefore at the start, $loadAfter at the end (the bench's own test hosts included).") }
+    if ($Parameters.Count) { $md.Add(''); $md.Add("Parameters: $(($Parameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ').") }
     foreach ($t in $tables) {
         $md.Add('')
         if ($t.PSObject.Properties['Title'] -and $t.Title) { $md.Add("## $($t.Title)"); $md.Add(''); Write-Host $t.Title }
