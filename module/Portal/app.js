@@ -207,15 +207,22 @@ async function preview(action) {
 $("#confirm-cancel").addEventListener("click", () => { pending = null; $("#confirm").close(); });
 $("#confirm-ok").addEventListener("click", async () => {
   $("#confirm").close();
-  const run = await call("POST", "/api/runs", { previewId: pending });
+  // The last run's end must not stay on show while this one is asked for.
+  setRunState("Starting", "starting…");
+  let run;
+  try { run = await call("POST", "/api/runs", { previewId: pending }); }
+  catch (e) { setRunState("", ""); throw e; }
   follow(run);
 });
+function setRunState(state, text) {
+  $("#run-state").dataset.state = state;
+  $("#run-state").textContent = text;
+}
 
 function follow(run) {
   $("#run-progress").replaceChildren();
   $("#run-log").textContent = "";
-  $("#run-state").textContent = `${run.title}: running`;
-  $("#run-state").dataset.state = "Running";
+  setRunState("Running", `${run.title}: running`);
   const stream = new EventSource(`/api/runs/${run.id}/events`);
   const log = e => { $("#run-log").textContent += `${e.time?.slice(11, 19) ?? ""} ${e.kind}${e.host ? " [" + e.host + "]" : ""} ${e.text}\n`; };
   for (const kind of ["progress", "verbose", "information", "warning", "error", "output", "host"]) {
@@ -232,8 +239,7 @@ function follow(run) {
   });
   stream.addEventListener("end", m => {
     const summary = JSON.parse(m.data);
-    $("#run-state").textContent = `${summary.title}: ${summary.state}${summary.errorCount ? `, ${summary.errorCount} errors` : ""}`;
-    $("#run-state").dataset.state = summary.state;
+    setRunState(summary.state, `${summary.title}: ${summary.state}${summary.errorCount ? `, ${summary.errorCount} errors` : ""}`);
     stream.close();
   });
   stream.onerror = () => { if (stream.readyState === EventSource.CLOSED) say("The run's stream closed; its log stays in the portal."); };

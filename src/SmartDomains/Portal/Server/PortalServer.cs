@@ -196,7 +196,9 @@ public sealed class PortalServer : IDisposable
         _stop.Cancel();
         _runs.StopAll(TimeSpan.FromSeconds(10));
         _relay?.Dispose();
-        try { _listener.Stop(); _listener.Close(); }
+        // Close alone: on Unix, Close after Stop removes the prefixes a second time, which binds the port anew for a moment
+        // and fails with "Address already in use" when another listener has taken it since.
+        try { _listener.Close(); }
         catch (ObjectDisposedException) { }
         try { _accepting.Wait(TimeSpan.FromSeconds(5)); }
         catch (AggregateException) { }
