@@ -124,5 +124,7 @@ Describe 'Tab completion' {
         Texts 'Convert-XenImage -Format ' | Should -Be @('qcow2', 'raw')
         Texts 'Connect-XenHost -HostKeyPolicy ' | Sort-Object | Should -Be @('AcceptNew', 'Strict')
         Texts 'Connect-XenHost -HostKeyPolicy s' | Should -Be @('Strict')
+        Texts 'Connect-XenHost -Transport ' | Should -Be @('OpenSSH', 'SshNet')
+        Texts 'Register-XenPoolSchedule -Transport o' | Should -Be @('OpenSSH')
     }
 }
