@@ -54,6 +54,10 @@ Describe 'Get-XenTemplate' {
         finally { $hostObj | Disconnect-XenHost }
         $template = Get-XenTemplate geant4
         $pool.Domains[0].TemplateChain | Should -Be $template.Chain
+        # A -Definition pool pipes a SourceFile that names no file: no error, the search path's templates all the same.
+        $err = $null
+        ($pool | Get-XenTemplate -Name geant4 -ErrorVariable err).Chain | Should -Be $template.Chain
+        $err | Should -BeNullOrEmpty
         $pool.Domains[0].VCpus | Should -Be 4
         ($template.Values | Where-Object Path -EQ vcpus).Json | Should -Be '4'
         ($template.Values | Where-Object Path -EQ memory).Json | Should -Be '"8G"' -Because 'batch-worker comes last in the extends list'

@@ -33,6 +33,12 @@ public sealed class GetXenTemplateCommand : XenCmdlet
     {
         foreach (var path in Path)
         {
+            // A pool planned from -Definition pipes its SourceFile, which names no file: the search path is still listed.
+            if (System.IO.Path.GetFileName(path) == PoolInput.DefinitionFileName && !File.Exists(path))
+            {
+                WriteVerbose($"{path}: a pool planned from -Definition has no file; only the search path's templates are listed.");
+                continue;
+            }
             _pathGiven = true;
             try { _paths.AddRange(GetResolvedProviderPathFromPSPath(path, out _)); }
             catch (ItemNotFoundException ex) { WriteError(new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, path)); }

@@ -43,8 +43,8 @@ public sealed class NewXenPoolCommand : XenPoolPlanningCmdlet
         var loader = new PoolLoader(TemplateSearchPath.Current);
         if (ParameterSetName == DefinitionSet)
         {
-            var origin = System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, "(definition)");
-            Plan(() => loader.LoadText(PoolInput.ToJson(Definition!), origin, parameters), "(definition)");
+            var origin = System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, PoolInput.DefinitionFileName);
+            Plan(() => loader.LoadText(PoolInput.ToJson(Definition!), origin, parameters), PoolInput.DefinitionFileName);
             return;
         }
         foreach (var path in Path)

@@ -7,6 +7,9 @@ namespace SmartDomains.Commands;
 /// <summary>Turns a -Definition hashtable (nested hashtables, arrays, PSObjects) into the JSON the pool loader reads.</summary>
 internal static class PoolInput
 {
+    /// <summary>The file name a -Definition pool is recorded under (its SourceFile), in the folder it was planned from.</summary>
+    public const string DefinitionFileName = "(definition)";
+
     public static string ToJson(IDictionary definition) => ToToken(definition).ToString();
 
     /// <summary>A -Parameter hashtable as the loader takes it: every value as PowerShell converts it to a string.</summary>
