@@ -33,38 +33,32 @@ try {
     $times = [ordered]@{}
     $masters = [Collections.Generic.List[int]]::new(); $left = [Collections.Generic.List[int]]::new()
     foreach ($k in 'connect', 'sshTrue', 'fleet', 'single', 'floor', 'par', 'seq', 'disconnect', 'oconnect', 'ofleet', 'osingle', 'odisconnect', 'ofloor', 'osshTrue') { $times[$k] = [Collections.Generic.List[double]]::new() }
+    # One transport's block, its times under Prefix ('' SSH.NET, 'o' OpenSSH): connect (-Force, so afresh), query all the
+    # hosts and one, disconnect. OpenSSH makes one master per host (ssh -f -N, ControlMaster), then an ssh client process
+    # per command; its masters are counted after the connect, and what is left of its ssh processes after the disconnect.
+    function Measure-Transport([string] $Prefix, [string[]] $Among, [switch] $OpenSsh) {
+        $via = if ($OpenSsh) { ' over OpenSSH' } else { '' }
+        $connect = { $null = Connect-XenHost -ComputerName $Among -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known -Transport $(if ($OpenSsh) { 'OpenSSH' } else { 'SshNet' }) -Force }
+        $times["${Prefix}connect"].Add((Measure-Command { if ($OpenSsh) { Use-BenchTempDir $ctl $connect } else { & $connect } }).TotalSeconds)
+        if ($OpenSsh) { $masters.Add(@(Get-BenchSshProcess $set $ctl | Where-Object Master).Count) }
+        $t = Measure-Command { $d = @(Get-XenDomain) }
+        if ($d.Count -ne $Among.Count * $PerHost) { throw "Get-XenDomain$via returned $($d.Count) domains, not $($Among.Count * $PerHost)" }
+        $times["${Prefix}fleet"].Add($t.TotalSeconds)
+        $t = Measure-Command { $one = @(Get-XenDomain -XenHost $Among[$run % $Among.Count]) }
+        if ($one.Count -ne $PerHost) { throw "Get-XenDomain -XenHost$via returned $($one.Count) domains, not $PerHost" }
+        $times["${Prefix}single"].Add($t.TotalSeconds)
+        $times["${Prefix}disconnect"].Add((Measure-Command { Get-XenHost -NoRefresh | Disconnect-XenHost }).TotalSeconds)
+        if ($OpenSsh) { $left.Add(@(Get-BenchSshProcess $set $ctl).Count) }
+    }
     for ($run = 1; $run -le $Runs; $run++) {
         Write-Host "  run $run/$Runs"
         # Alternate the order of the blocks each run, so that a warm cache or background load does not favour one.
         $blocks = @(
-            {
-                # SSH.NET: connect (as before, -Force), query all hosts and one, disconnect.
-                $times.connect.Add((Measure-Command { $null = Connect-XenHost -ComputerName $addresses -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known -Force }).TotalSeconds)
-                $t = Measure-Command { $d = @(Get-XenDomain) }
-                if ($d.Count -ne $total) { throw "Get-XenDomain returned $($d.Count) domains, not $total" }
-                $times.fleet.Add($t.TotalSeconds)
-                $t = Measure-Command { $one = @(Get-XenDomain -XenHost $addresses[$run % $Hosts]) }
-                if ($one.Count -ne $PerHost) { throw "Get-XenDomain -XenHost returned $($one.Count) domains, not $PerHost" }
-                $times.single.Add($t.TotalSeconds)
-                $times.disconnect.Add((Measure-Command { Get-XenHost -NoRefresh | Disconnect-XenHost }).TotalSeconds)
-            },
+            { Measure-Transport -Prefix '' -Among $addresses },
             {
                 $times.sshTrue.Add((Measure-Command { $addresses | ForEach-Object -Parallel { $null = & ssh @using:sshBase "root@$_" true; if ($LASTEXITCODE) { throw "ssh $_ failed" } } -ThrottleLimit 32 }).TotalSeconds)
             },
-            {
-                if ($SkipOpenSsh) { return }
-                # OpenSSH: one master per host (ssh -f -N, ControlMaster), then an ssh client process per command.
-                $times.oconnect.Add((Measure-Command { Use-BenchTempDir $ctl { $null = Connect-XenHost -ComputerName $oAddresses -KeyFile $set[0].ClientKeyFile -KnownHostsFile $known -Transport OpenSSH -Force } }).TotalSeconds)
-                $masters.Add(@(Get-BenchSshProcess $set $ctl | Where-Object Master).Count)
-                $t = Measure-Command { $d = @(Get-XenDomain) }
-                if ($d.Count -ne $oTotal) { throw "Get-XenDomain over OpenSSH returned $($d.Count) domains, not $oTotal" }
-                $times.ofleet.Add($t.TotalSeconds)
-                $t = Measure-Command { $one = @(Get-XenDomain -XenHost $oAddresses[$run % $oHosts]) }
-                if ($one.Count -ne $PerHost) { throw "Get-XenDomain -XenHost over OpenSSH returned $($one.Count) domains, not $PerHost" }
-                $times.osingle.Add($t.TotalSeconds)
-                $times.odisconnect.Add((Measure-Command { Get-XenHost -NoRefresh | Disconnect-XenHost }).TotalSeconds)
-                $left.Add(@(Get-BenchSshProcess $set $ctl).Count)
-            })
+            { if (-not $SkipOpenSsh) { Measure-Transport -Prefix o -Among $oAddresses -OpenSsh } })
         if ($run % 2 -eq 0) { [array]::Reverse($blocks) }
         foreach ($b in $blocks) { & $b }
 

@@ -794,6 +794,40 @@ function New-TestClientKey {
     }
 }
 
+function Get-TestSshProcess {
+    <#
+    .SYNOPSIS
+    The live (not zombie) ssh client processes of a test: those whose argv holds one of -Word (an alias, a config path)
+    as a whole word, or whose command line contains one of -Substring (a host's address). Each as Id and CommandLine.
+    .NOTES
+    Read from /proc, not pgrep: a detached OpenSSH master renames itself, but its argv words stay in cmdline.
+    #>
+    [CmdletBinding()]
+    param([string[]] $Word = @(), [string[]] $Substring = @())
+    foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
+        try { $comm = [IO.File]::ReadAllText("$($dir.FullName)/comm").Trim(); $cmd = [IO.File]::ReadAllText("$($dir.FullName)/cmdline") } catch { continue }
+        $state = try { ([IO.File]::ReadAllText("$($dir.FullName)/stat") -split '\) ', 2)[1][0] } catch { 'Z' }
+        if ($comm -ne 'ssh' -or $state -eq 'Z') { continue }
+        $words = $cmd.Split([char]0)
+        $ours = ($words | Where-Object { $_ -in $Word }) -or ($Substring | Where-Object { $cmd.Contains($_) })
+        if ($ours) { [pscustomobject]@{ Id = [int]$dir.Name; CommandLine = $words -join ' ' } }
+    }
+}
+
+function Wait-TestSshProcessGone {
+    <#
+    .SYNOPSIS
+    Waits up to 2 s for the test's ssh processes whose command line matches -Pattern to go (killed ones take a moment),
+    and returns those still there.
+    #>
+    [CmdletBinding()]
+    param([string[]] $Word = @(), [string[]] $Substring = @(), [string] $Pattern = '.')
+    for ($i = 0; $i -lt 100 -and (Get-TestSshProcess -Word $Word -Substring $Substring | Where-Object CommandLine -Match $Pattern); $i++) {
+        Start-Sleep -Milliseconds 20
+    }
+    Get-TestSshProcess -Word $Word -Substring $Substring | Where-Object CommandLine -Match $Pattern
+}
+
 #endregion
 
 # A test KDC and Kerberos logins (Start-TestKdc, Enable-TestHostKerberos...): its own file, in this module's scope.
@@ -801,5 +835,5 @@ function New-TestClientKey {
 
 Export-ModuleMember -Function Start-TestHostSet, Stop-TestHostSet, Clear-StaleTestHosts,
     Stop-TestHostSshd, Start-TestHostSshd, Restart-TestHostSshd, Set-TestHostLink, Set-TestHostKey,
-    Invoke-TestHostShell, Get-TestHostSnapshot, New-TestKnownHostsFile, New-TestClientKey, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
+    Invoke-TestHostShell, Get-TestHostSnapshot, New-TestKnownHostsFile, New-TestClientKey, Get-TestSshProcess, Wait-TestSshProcessGone, Set-TestHostSetting, Stop-TestHostSshdOnCommand, Get-PwshCommand,
     Test-NativeEmulator, Start-TestKdc, Stop-TestKdc, New-TestKerberosPrincipal, New-TestKerberosTicket, Enable-TestHostKerberos

@@ -41,22 +41,9 @@ Host agent-only
         $script:addresses = @($direct, $bastion, $hidden | ForEach-Object Address)
 
         # ssh processes of this file: their command line names one of its hosts, aliases or its config.
-        function script:Get-TestSsh {
-            foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
-                try { $comm = [IO.File]::ReadAllText("$($dir.FullName)/comm").Trim(); $cmd = [IO.File]::ReadAllText("$($dir.FullName)/cmdline") } catch { continue }
-                $state = try { ([IO.File]::ReadAllText("$($dir.FullName)/stat") -split '\) ', 2)[1][0] } catch { 'Z' }
-                if ($comm -ne 'ssh' -or $state -eq 'Z') { continue }
-                $words = $cmd.Split([char]0)
-                $ours = ($words | Where-Object { $_ -in 'dom0-direct', 'bastion', 'dom0-hidden', 'agent-only', $config }) -or
-                    ($addresses | Where-Object { $cmd.Contains($_) })
-                if ($ours) { [pscustomobject]@{ Id = [int]$dir.Name; CommandLine = $words -join ' ' } }
-            }
-        }
-        # Processes that are being killed may take a moment to go.
-        function script:Wait-NoTestSsh([string] $Pattern = '.') {
-            for ($i = 0; $i -lt 100 -and (Get-TestSsh | Where-Object CommandLine -Match $Pattern); $i++) { Start-Sleep -Milliseconds 20 }
-            Get-TestSsh | Where-Object CommandLine -Match $Pattern
-        }
+        $script:ownSsh = @{ Word = @('dom0-direct', 'bastion', 'dom0-hidden', 'agent-only', $config); Substring = $addresses }
+        function script:Get-TestSsh { Get-TestSshProcess @ownSsh }
+        function script:Wait-NoTestSsh([string] $Pattern = '.') { Wait-TestSshProcessGone @ownSsh -Pattern $Pattern }
         function script:Get-Accepted($h) { Get-Content $h.SshdLog | Where-Object { $_ -match '^Accepted publickey' } }
         function script:Get-CommandLog($h) { @((Invoke-TestHostShell -Host $h -Command 'cat /var/lib/xen/emulator/commands.log 2>/dev/null || true') -split "`n" | Where-Object { $_ }) }
         function script:Connect-Alias {

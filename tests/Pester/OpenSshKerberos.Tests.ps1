@@ -52,22 +52,9 @@ Host dom0-kerberos
         $env:SSH_AUTH_SOCK = $null
 
         # ssh processes of this file: their command line names its alias, its config or the dom0's address.
-        function script:Get-TestSsh {
-            foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
-                try { $comm = [IO.File]::ReadAllText("$($dir.FullName)/comm").Trim(); $cmd = [IO.File]::ReadAllText("$($dir.FullName)/cmdline") } catch { continue }
-                $state = try { ([IO.File]::ReadAllText("$($dir.FullName)/stat") -split '\) ', 2)[1][0] } catch { 'Z' }
-                if ($comm -ne 'ssh' -or $state -eq 'Z') { continue }
-                $words = $cmd.Split([char]0)
-                if (($words -contains 'dom0-kerberos') -or ($words -contains $config) -or $cmd.Contains($dom0.Address)) {
-                    [pscustomobject]@{ Id = [int]$dir.Name; CommandLine = $words -join ' ' }
-                }
-            }
-        }
-        # Processes that are being killed may take a moment to go.
-        function script:Wait-NoTestSsh {
-            for ($i = 0; $i -lt 100 -and (Get-TestSsh); $i++) { Start-Sleep -Milliseconds 20 }
-            Get-TestSsh
-        }
+        $script:ownSsh = @{ Word = @('dom0-kerberos', $config); Substring = @($dom0.Address) }
+        function script:Get-TestSsh { Get-TestSshProcess @ownSsh }
+        function script:Wait-NoTestSsh { Wait-TestSshProcessGone @ownSsh }
         function script:Get-Accepted { @(Get-Content $dom0.SshdLog | Where-Object { $_ -match '^Accepted ' }) }
         function script:Connect-Kerberos {
             [CmdletBinding()]

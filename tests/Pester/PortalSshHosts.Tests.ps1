@@ -22,7 +22,7 @@ Describe 'Portal runs on SSH test hosts' -Skip:(-not $canRunHosts) {
         @{ name = 'portalssh'; domains = @($domains) } | ConvertTo-Json -Depth 5 | Set-Content (Join-Path $folder 'pool.json')
         $script:portal = Start-XenPortal -Path $folder
         $script:base = $portal.Url.GetLeftPart([UriPartial]::Authority)
-        $script:headers = @{ Authorization = "Bearer $($portal.Url.Query -replace '^.*token=([^&]+).*$', '$1')"; 'X-SmartDomains' = '1' }
+        $script:headers = @{ Authorization = "Bearer $($portal.Url.Query -replace '^\?token=')"; 'X-SmartDomains' = '1' }
 
         function script:Invoke-Api([string] $Method, [string] $Path, $Body) {
             $call = @{ Method = $Method; Uri = "$base$Path"; Headers = $headers }

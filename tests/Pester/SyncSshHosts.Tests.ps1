@@ -106,7 +106,6 @@ Describe 'Sync-XenPool on SSH test hosts' -Skip:(-not $canRunHosts) {
         $line.counts.Restarted | Should -Be 1
         $line.counts.None | Should -Be 3
         Running | Should -Be @('s01', 's02', 's11', 's12')
-        $left = @(Get-Process ssh -ErrorAction Ignore | Where-Object { $a = $_.CommandLine; $set.Address | Where-Object { $a -match [regex]::Escape($_) } })
-        $left | Should -BeNullOrEmpty -Because 'the runbook''s masters end with its process'
+        Wait-TestSshProcessGone -Word $config -Substring $set.Address | Should -BeNullOrEmpty -Because 'the runbook''s masters end with its process'
     }
 }
